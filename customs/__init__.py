@@ -1,0 +1,1 @@
+"""Customs: declarations, the tax engine, clearance and the officers' queue."""

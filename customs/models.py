@@ -1,0 +1,1 @@
+"""Data and the invariants of one row."""

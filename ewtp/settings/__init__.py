@@ -1,0 +1,1 @@
+"""Settings are split by purpose: base (shared), local (a developer's machine), test, production."""

@@ -1,0 +1,1 @@
+"""Logistics: the Liège hub — shipments, flights, routing and tracking."""

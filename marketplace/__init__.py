@@ -1,0 +1,1 @@
+"""Marketplace: SME exporters list goods; partners place orders; payments."""

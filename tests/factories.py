@@ -1,0 +1,34 @@
+"""factory_boy factories for single rows of the platform core. Flows use the real services."""
+
+from __future__ import annotations
+
+import factory
+
+from ewtp.core.models import Organization, OrganizationKind, User, UserRole
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    slug = factory.Sequence(lambda n: f"org-{n}")
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = OrganizationKind.MERCHANT
+    country = "BE"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.test")
+    organization = factory.SubFactory(OrganizationFactory)
+    role = UserRole.MEMBER
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805  # factory_boy hook signature
+        if create:
+            obj.save()
