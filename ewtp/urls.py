@@ -12,6 +12,7 @@ from ewtp.core import health
 
 api_v1 = [
     path("", include("ewtp.core.api.urls")),
+    path("webhooks/", include("ewtp.events.api.urls")),
     path("marketplace/", include("marketplace.api.urls")),
     path("customs/", include("customs.api.urls")),
     path("logistics/", include("logistics.api.urls")),

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "ewtp.core",
+    "ewtp.events",
     "marketplace",
     "customs",
     "logistics",
@@ -155,7 +156,7 @@ CELERY_TASK_QUEUES = [Queue(name) for name in CELERY_QUEUES]
 CELERY_TASK_ROUTES = {
     "customs.*": {"queue": "clearance"},
     "logistics.*": {"queue": "routing"},
-    "ewtp.core.webhooks.*": {"queue": "notifications"},
+    "ewtp.events.*": {"queue": "notifications"},
     "marketplace.imports.*": {"queue": "imports"},
 }
 # Redis redelivers an unacked task after this; it must exceed the longest task time limit.
@@ -163,7 +164,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBIL
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "deliver-due-webhooks": {
-        "task": "ewtp.core.webhooks.deliver_due",
+        "task": "ewtp.events.deliver_due_webhooks",
         "schedule": 10.0,
     },
     "purge-idempotency-records": {
