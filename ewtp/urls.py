@@ -1,7 +1,7 @@
 """Top-level routes: the partner API under /api/v1/, the portal, the officers' admin, health."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -10,7 +10,7 @@ from drf_spectacular.views import (
 
 from ewtp.core import health
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("", include("ewtp.core.api.urls")),
     path("webhooks/", include("ewtp.events.api.urls")),
     path("marketplace/", include("marketplace.api.urls")),

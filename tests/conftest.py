@@ -1,8 +1,8 @@
-"""Shared fixtures: real PostgreSQL (pytest-django) and real Redis (each xdist worker its own DB)."""
+"""Shared fixtures: real PostgreSQL (pytest-django), real Redis (a database per xdist worker)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from django.core.cache import cache
@@ -15,23 +15,22 @@ from tests.factories import OrganizationFactory
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache() -> Iterator[None]:
+def _clear_cache() -> None:
     """Throttle counters and cached values never leak from one test into the next."""
     cache.clear()
-    yield
 
 
 @pytest.fixture
 def make_org(db: None) -> Callable[..., Organization]:
     def make(kind: str = OrganizationKind.MERCHANT, **kwargs: object) -> Organization:
-        return OrganizationFactory(kind=kind, **kwargs)
+        return OrganizationFactory.create(kind=kind, **kwargs)
 
     return make
 
 
 @pytest.fixture
 def partner_client(db: None) -> Callable[..., APIClient]:
-    """An APIClient authenticated with a fresh key of the given organisation (all scopes by default)."""
+    """An APIClient holding a fresh key of `organization` (all scopes unless told)."""
 
     def make(organization: Organization, scopes: list[str] | None = None) -> APIClient:
         _, raw = api_key_issue(

@@ -7,7 +7,7 @@ import factory
 from ewtp.core.models import Organization, OrganizationKind, User, UserRole
 
 
-class OrganizationFactory(factory.django.DjangoModelFactory):
+class OrganizationFactory(factory.django.DjangoModelFactory[Organization]):
     class Meta:
         model = Organization
 
@@ -17,18 +17,12 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     country = "BE"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.test")
     organization = factory.SubFactory(OrganizationFactory)
     role = UserRole.MEMBER
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
-
-    @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805  # factory_boy hook signature
-        if create:
-            obj.save()
+    password = factory.django.Password("correct horse battery")

@@ -1,1 +1,1 @@
-"""The shared kernel: identity and tenancy, money, API conventions, idempotency, events and webhooks."""
+"""The shared kernel: identity and tenancy, money, API conventions and idempotency."""

@@ -49,5 +49,7 @@ def _celery() -> dict[str, Any]:
 def readyz(request: HttpRequest) -> JsonResponse:
     checks = {"postgres": _check(_postgres), "redis": _check(_redis), "celery": _check(_celery)}
     ready = all(c["ok"] for c in checks.values())
-    return JsonResponse({"status": "ready" if ready else "not_ready", "checks": checks},
-                        status=200 if ready else 503)
+    return JsonResponse(
+        {"status": "ready" if ready else "not_ready", "checks": checks},
+        status=200 if ready else 503,
+    )

@@ -43,7 +43,7 @@ class _RollBack(Exception):
 
 def _fingerprint(request: Request) -> str:
     digest = hashlib.sha256()
-    digest.update(request.method.encode() + b" " + request.path.encode() + b"\n")
+    digest.update(f"{request.method} {request.path}\n".encode())
     digest.update(request._request.body)
     return digest.hexdigest()
 
@@ -102,7 +102,8 @@ def run_write(request: Request, api_key: ApiKey | None, call: Callable[[], Respo
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise DomainError(
             f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable characters.",
-            code="idempotency_key_invalid", status=400,
+            code="idempotency_key_invalid",
+            status=400,
         )
     fingerprint = _fingerprint(request)
     with transaction.atomic():
@@ -113,8 +114,9 @@ def run_write(request: Request, api_key: ApiKey | None, call: Callable[[], Respo
                     f"This {HEADER} was used for a different request.",
                     code="idempotency_key_reused",
                 )
-            replay = Response(earlier.body, status=earlier.status_code,
-                              content_type=earlier.content_type or None)
+            replay = Response(
+                earlier.body, status=earlier.status_code, content_type=earlier.content_type or None
+            )
             replay[REPLAY_HEADER] = "true"
             return replay
         response = _run_in_savepoint(call)

@@ -73,7 +73,9 @@ class ApiKey(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="api_keys")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="api_keys"
+    )
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=16, unique=True, help_text="Public part, shown in lists")
     secret_hash = models.CharField(max_length=64)
@@ -113,3 +115,6 @@ class IdempotencyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["api_key", "key"], name="idempotency_key_per_api_key")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.api_key_id}:{self.key}"

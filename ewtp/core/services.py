@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
 from datetime import datetime
 
@@ -33,6 +35,19 @@ def organization_get_or_create(
     )
 
 
+def api_key_material(*, seed: bytes | None = None) -> tuple[str, str]:
+    """The public prefix and the secret of a new key: random, or derived from `seed` (demo only)."""
+    if seed is None:
+        return secrets.token_hex(6), secrets.token_urlsafe(32)
+    prefix = hmac.new(seed, b"prefix", hashlib.sha256).hexdigest()[:12]
+    secret = base64.urlsafe_b64encode(hmac.new(seed, b"secret", hashlib.sha256).digest())
+    return prefix, secret.decode().rstrip("=")
+
+
+def api_key_plain(*, prefix: str, secret: str) -> str:
+    return f"{KEY_PREFIX}_{prefix}_{secret}"
+
+
 @transaction.atomic
 def api_key_issue(
     *,
@@ -40,17 +55,24 @@ def api_key_issue(
     name: str,
     scopes: list[str],
     expires_at: datetime | None = None,
+    seed: bytes | None = None,
 ) -> tuple[ApiKey, str]:
-    """Issue a key. The returned plain key is shown once and never stored."""
+    """Issue a key. The returned plain key is shown once and never stored.
+
+    `seed` is for demo data only: the same seed always yields the same key, so the keys printed
+    by `seed_demo` stay valid across reseeds. Without it (always, in production) both the prefix
+    and the secret are random.
+    """
     unknown = sorted(set(scopes) - ALL_SCOPES)
     if unknown:
         raise DomainError(
             f"Unknown scope(s): {', '.join(unknown)}.", code="unknown_scope", field="scopes"
         )
     if expires_at is not None and expires_at <= timezone.now():
-        raise DomainError("Expiry must be in the future.", code="expiry_in_past", field="expires_at")
-    prefix = secrets.token_hex(6)
-    secret = secrets.token_urlsafe(32)
+        raise DomainError(
+            "Expiry must be in the future.", code="expiry_in_past", field="expires_at"
+        )
+    prefix, secret = api_key_material(seed=seed)
     key = ApiKey.objects.create(
         organization=organization,
         name=name,
@@ -59,7 +81,7 @@ def api_key_issue(
         scopes=sorted(set(scopes)),
         expires_at=expires_at,
     )
-    return key, f"{KEY_PREFIX}_{prefix}_{secret}"
+    return key, api_key_plain(prefix=prefix, secret=secret)
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""Settings shared by every environment. Values that differ per deployment come from the environment."""
+"""Settings shared by every environment; what differs per deployment comes from the environment."""
 
 from pathlib import Path
 
@@ -78,7 +78,7 @@ LOGOUT_REDIRECT_URL = "portal:login"
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "ewtp.core.cache.SharedPoolRedisCache",
         "LOCATION": env_str("CACHE_URL", REDIS_URL),
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "ewtp"),
     }
@@ -98,6 +98,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+STATICFILES_DIRS = [BASE_DIR / "ewtp" / "static"]  # the portal's own CSS; apps keep theirs
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 
 # Largest request body the API accepts; bigger bodies get a 413 problem before they are read.
@@ -134,7 +135,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ewtp.core.api.schema.add_problem_responses",
+    ],
     "APPEND_COMPONENTS": {
         "securitySchemes": {"ApiKey": {"type": "http", "scheme": "bearer"}},
     },
@@ -181,7 +185,14 @@ CELERY_BEAT_SCHEDULE = {
 WEBHOOK_ALLOW_LOOPBACK = False  # only the test suite turns this on
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
 WEBHOOK_RETRY_HOURS = env_int("WEBHOOK_RETRY_HOURS", 72)
+# A rotated-out signing secret keeps signing beside the new one for this long.
+WEBHOOK_SECRET_GRACE_HOURS = env_int("WEBHOOK_SECRET_GRACE_HOURS", 24)
+# An endpoint whose attempts have all failed for this long is disabled (see ewtp.events.delivery).
+WEBHOOK_DISABLE_AFTER_DAYS = env_int("WEBHOOK_DISABLE_AFTER_DAYS", 5)
 IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 24)
+
+# seed_demo writes users with published passwords; only local and test settings allow it.
+DEMO_DATA_ALLOWED = False
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {

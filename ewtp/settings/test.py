@@ -27,3 +27,4 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"api_key": "100000/min", "public": "100000/min"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+DEMO_DATA_ALLOWED = True

@@ -58,9 +58,13 @@ class ApiKeyAuthentication(BaseAuthentication):
                 "This API key was revoked.", code="api_key_revoked"
             )
         if not key.is_usable:
-            raise exceptions.AuthenticationFailed("This API key has expired.", code="api_key_expired")
+            raise exceptions.AuthenticationFailed(
+                "This API key has expired.", code="api_key_expired"
+            )
         api_key_touch(api_key=key)
-        return ApiClient(organization=key.organization, api_key=key, scopes=frozenset(key.scopes)), key
+        return ApiClient(
+            organization=key.organization, api_key=key, scopes=frozenset(key.scopes)
+        ), key
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'

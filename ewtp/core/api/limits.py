@@ -25,7 +25,7 @@ class BodySizeLimitMiddleware:
                     problem(
                         status_code=413,
                         code="body_too_large",
-                        detail=f"Request bodies are limited to {settings.API_MAX_BODY_BYTES} bytes.",
+                        detail=f"Bodies are limited to {settings.API_MAX_BODY_BYTES} bytes.",
                         request=request,
                     ),
                     status=413,

@@ -75,28 +75,22 @@ def flatten_validation_errors(detail: Any, path: list[str] | None = None) -> lis
             out.extend(flatten_validation_errors(value, sub))
     elif isinstance(detail, list):
         if all(isinstance(d, exceptions.ErrorDetail | str) for d in detail):
-            for d in detail:
-                out.append(
-                    {
-                        "field": ".".join(path) or "body",
-                        "pointer": _pointer(path),
-                        "code": str(getattr(d, "code", "invalid")),
-                        "message": str(d),
-                    }
-                )
+            out.extend(_entry(path, d) for d in detail)
         else:
             for index, value in enumerate(detail):
                 out.extend(flatten_validation_errors(value, [*path, str(index)]))
     else:
-        out.append(
-            {
-                "field": ".".join(path) or "body",
-                "pointer": _pointer(path),
-                "code": str(getattr(detail, "code", "invalid")),
-                "message": str(detail),
-            }
-        )
+        out.append(_entry(path, detail))
     return out
+
+
+def _entry(path: list[str], detail: Any) -> dict[str, str]:
+    return {
+        "field": ".".join(path) or "body",
+        "pointer": _pointer(path),
+        "code": str(getattr(detail, "code", "invalid")),
+        "message": str(detail),
+    }
 
 
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -104,17 +98,33 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     headers: dict[str, str] = {}
     if isinstance(exc, DomainError):
         errors = (
-            [{"field": exc.field, "pointer": _pointer(exc.field.split(".")), "code": exc.code,
-              "message": exc.detail}]
+            [
+                {
+                    "field": exc.field,
+                    "pointer": _pointer(exc.field.split(".")),
+                    "code": exc.code,
+                    "message": exc.detail,
+                }
+            ]
             if exc.field
             else None
         )
-        body = problem(status_code=exc.status, code=exc.code, detail=exc.detail, request=request,
-                       errors=errors, title=exc.title)
+        body = problem(
+            status_code=exc.status,
+            code=exc.code,
+            detail=exc.detail,
+            request=request,
+            errors=errors,
+            title=exc.title,
+        )
         return Response(body, status=exc.status, content_type=PROBLEM_CONTENT_TYPE)
     if isinstance(exc, RequestDataTooBig):
-        body = problem(status_code=413, code="body_too_large", request=request,
-                       detail="The request body is larger than this API accepts.")
+        body = problem(
+            status_code=413,
+            code="body_too_large",
+            request=request,
+            detail="The request body is larger than this API accepts.",
+        )
         return Response(body, status=413, content_type=PROBLEM_CONTENT_TYPE)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -125,22 +135,28 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     assert isinstance(exc, exceptions.APIException)
     if isinstance(exc, exceptions.ValidationError):
         errors = flatten_validation_errors(exc.detail)
-        body = problem(status_code=response.status_code, code="validation_failed",
-                       detail="The request has invalid fields; see errors.", request=request,
-                       errors=errors)
+        body = problem(
+            status_code=response.status_code,
+            code="validation_failed",
+            detail="The request has invalid fields; see errors.",
+            request=request,
+            errors=errors,
+        )
     else:
         codes = exc.get_codes()
         code = codes if isinstance(codes, str) else exc.default_code
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.default_detail)
-        body = problem(status_code=response.status_code, code=str(code), detail=str(detail),
-                       request=request)
+        body = problem(
+            status_code=response.status_code, code=str(code), detail=str(detail), request=request
+        )
     for name in ("Retry-After", "WWW-Authenticate", "Allow"):
         if name in response:
             headers[name] = response[name]
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        body["retry_after_seconds"] = int(exc.wait) + 1
-    return Response(body, status=response.status_code, headers=headers,
-                    content_type=PROBLEM_CONTENT_TYPE)
+    if isinstance(exc, exceptions.Throttled) and "Retry-After" in response:
+        body["retry_after_seconds"] = int(response["Retry-After"])
+    return Response(
+        body, status=response.status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE
+    )
 
 
 def _django_problem(request: HttpRequest, status_code: int, code: str, detail: str) -> JsonResponse:
@@ -156,8 +172,12 @@ def api_not_found(request: HttpRequest, exception: Exception | None = None) -> J
 
 
 def api_server_error(request: HttpRequest) -> JsonResponse:
-    return _django_problem(request, 500, "internal_error",
-                           "Something failed on our side. Quote the request id when reporting it.")
+    return _django_problem(
+        request,
+        500,
+        "internal_error",
+        "Something failed on our side. Quote the request id when reporting it.",
+    )
 
 
 def api_bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:

@@ -17,8 +17,10 @@ class StrictSerializer(serializers.Serializer[Any]):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
                 raise serializers.ValidationError(
-                    {name: [serializers.ErrorDetail("Unknown field.", code="unknown_field")]
-                     for name in unknown}
+                    {
+                        name: [serializers.ErrorDetail("Unknown field.", code="unknown_field")]
+                        for name in unknown
+                    }
                 )
         return super().to_internal_value(data)
 
