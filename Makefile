@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test install preflight lint typecheck checks pytest bench clean
+.PHONY: run test install preflight lint typecheck checks pytest bench lock clean
 
 # The venv is rebuilt from the hashed lock whenever the lock changes.
 $(VENV)/.installed: requirements/dev.txt
@@ -43,6 +43,12 @@ test: preflight lint typecheck checks pytest
 
 bench: preflight install
 	$(BIN)/python -m bench
+
+# Regenerate the hashed lock after editing requirements/*.in (needs uv: pipx install uv).
+# Never add index URLs: the lock must name only the public index's files.
+lock:
+	uv pip compile --quiet --generate-hashes --python-version 3.11 requirements/base.in -o requirements/base.txt
+	uv pip compile --quiet --generate-hashes --python-version 3.11 requirements/dev.in -o requirements/dev.txt
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

@@ -31,7 +31,9 @@ HOW_TO_START = {
 }
 
 
-def _reachable(url: str, default_port: int, probe: bytes | None, expect: bytes | None) -> str | None:
+def _reachable(
+    url: str, default_port: int, probe: bytes | None, expect: bytes | None
+) -> str | None:
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or default_port
     try:
@@ -50,19 +52,26 @@ def _reachable(url: str, default_port: int, probe: bytes | None, expect: bytes |
 def main() -> int:
     checks = [
         ("PostgreSQL", "DATABASE_URL", DATABASE_URL, _reachable(DATABASE_URL, 5432, None, None)),
-        ("Redis", "REDIS_URL", REDIS_URL,
-         _reachable(REDIS_URL, 6379, b"PING\r\n", b"PONG")),
+        ("Redis", "REDIS_URL", REDIS_URL, _reachable(REDIS_URL, 6379, b"PING\r\n", b"PONG")),
     ]
     if BROKER_URL != REDIS_URL and BROKER_URL.startswith("redis"):
-        checks.append(("Redis", "CELERY_BROKER_URL", BROKER_URL,
-                       _reachable(BROKER_URL, 6379, b"PING\r\n", b"PONG")))
+        checks.append(
+            (
+                "Redis",
+                "CELERY_BROKER_URL",
+                BROKER_URL,
+                _reachable(BROKER_URL, 6379, b"PING\r\n", b"PONG"),
+            )
+        )
     failed = [(name, var, url, why) for name, var, url, why in checks if why]
     for name, var, url, why in failed:
         print(f"\nMISSING: {name} is not reachable: {why}.", file=sys.stderr)
         print(f"  looked at {var}={url}", file=sys.stderr)
         print(HOW_TO_START[name], file=sys.stderr)
     if failed:
-        print("\neWTP needs both PostgreSQL and Redis running. Nothing was started.", file=sys.stderr)
+        print(
+            "\neWTP needs both PostgreSQL and Redis running. Nothing was started.", file=sys.stderr
+        )
         return 1
     print("preflight: PostgreSQL and Redis are reachable.")
     return 0
