@@ -105,7 +105,9 @@ def test_a_concurrent_duplicate_in_flight_is_a_409_and_creates_nothing(live_serv
     results: dict[str, requests.Response] = {}
 
     def first() -> None:
-        results["first"] = requests.post(live_server.url + URL, json=body, headers=headers, timeout=20)
+        results["first"] = requests.post(
+            live_server.url + URL, json=body, headers=headers, timeout=20
+        )
 
     thread = threading.Thread(target=first)
     thread.start()

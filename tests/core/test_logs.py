@@ -9,8 +9,13 @@ from ewtp.core.request_id import RequestIdLogFilter, current_request_id
 
 def test_log_lines_are_json_with_the_request_id_and_extra_fields():
     record = logging.makeLogRecord(
-        {"name": "ewtp.test", "levelname": "INFO", "msg": "declaration %s released",
-         "args": ("D-1",), "declaration_id": "D-1"}
+        {
+            "name": "ewtp.test",
+            "levelname": "INFO",
+            "msg": "declaration %s released",
+            "args": ("D-1",),
+            "declaration_id": "D-1",
+        }
     )
     token = current_request_id.set("req-77")
     try:

@@ -37,7 +37,12 @@ def test_unknown_fields_are_named(client):
     response = client.post(URL, {"slug": "a", "name": "A", "colour": "red"}, format="json")
     body = _problem(response, 400, "validation_failed")
     assert body["errors"] == [
-        {"field": "colour", "pointer": "/colour", "code": "unknown_field", "message": "Unknown field."}
+        {
+            "field": "colour",
+            "pointer": "/colour",
+            "code": "unknown_field",
+            "message": "Unknown field.",
+        }
     ]
     assert not Organization.objects.filter(slug="a").exists()
 
@@ -92,6 +97,7 @@ def test_request_id_is_echoed_when_sane_and_replaced_when_not(client):
 
 
 def test_problem_carries_the_request_id(client):
-    response = client.post(URL, data="{", content_type="application/json",
-                           HTTP_X_REQUEST_ID="req-000000042")
+    response = client.post(
+        URL, data="{", content_type="application/json", HTTP_X_REQUEST_ID="req-000000042"
+    )
     assert response.json()["request_id"] == "req-000000042"

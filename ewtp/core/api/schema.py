@@ -73,5 +73,7 @@ def add_problem_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, An
                         }
                     )
             for code, description in codes.items():
-                operation["responses"].setdefault(code, {"description": description, "content": ref})
+                operation["responses"].setdefault(
+                    code, {"description": description, "content": ref}
+                )
     return result
