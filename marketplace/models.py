@@ -1,1 +1,241 @@
-"""Data and the invariants of one row."""
+"""Listings, orders and their payments. Data and the invariants of one row."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.db import models
+from django.utils import timezone
+
+from ewtp.core.models import Organization
+from ewtp.core.money import Money
+
+HS_CODE_PATTERN = r"^[0-9]{6}$"
+COUNTRY_PATTERN = r"^[A-Z]{2}$"
+CURRENCY_PATTERN = r"^[A-Z]{3}$"
+IATA_PATTERN = r"^[A-Z]{3}$"
+
+
+class ProductStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class ProductQuerySet(models.QuerySet["Product"]):
+    def for_merchant(self, merchant: Organization) -> ProductQuerySet:
+        return self.filter(merchant=merchant)
+
+    def published(self) -> ProductQuerySet:
+        return self.filter(status=ProductStatus.PUBLISHED)
+
+
+class Product(models.Model):
+    """A merchant's listing. The SKU is the merchant's own; stock is what can still be sold."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    merchant = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="products")
+    sku = models.CharField(max_length=64)
+    title = models.CharField(max_length=200)
+    hs_code = models.CharField(max_length=6, help_text="Harmonized System subheading, 6 digits")
+    origin_country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    stock = models.IntegerField(default=0)
+    weight_kg = models.DecimalField(max_digits=9, decimal_places=3)
+    status = models.CharField(
+        max_length=16, choices=ProductStatus.choices, default=ProductStatus.DRAFT
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "sku"], name="product_sku_per_merchant"),
+            models.CheckConstraint(condition=models.Q(stock__gte=0), name="product_stock_gte_0"),
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gt=0), name="product_unit_price_gt_0"
+            ),
+            models.CheckConstraint(condition=models.Q(weight_kg__gt=0), name="product_weight_gt_0"),
+            models.CheckConstraint(
+                condition=models.Q(hs_code__regex=HS_CODE_PATTERN), name="product_hs_code_6_digits"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(currency__regex=CURRENCY_PATTERN), name="product_currency_iso"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sku} {self.title}"
+
+    @property
+    def price(self) -> Money:
+        return Money(self.unit_price, self.currency)
+
+
+class OrderStatus(models.TextChoices):
+    PLACED = "placed", "Placed"
+    PAID = "paid", "Paid"
+    CUSTOMS_SUBMITTED = "customs_submitted", "Declared to customs"
+    CLEARED = "cleared", "Cleared by customs"
+    HELD = "held", "Held by customs"
+    REJECTED = "rejected", "Refused by customs"
+    HANDED_TO_LOGISTICS = "handed_to_logistics", "Handed to logistics"
+    DELIVERED = "delivered", "Delivered"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+# Every move an order may make. Anything else is an InvalidTransition (409).
+ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
+    OrderStatus.PLACED: frozenset({OrderStatus.PAID, OrderStatus.CANCELLED}),
+    OrderStatus.PAID: frozenset({OrderStatus.CUSTOMS_SUBMITTED, OrderStatus.CANCELLED}),
+    OrderStatus.CUSTOMS_SUBMITTED: frozenset(
+        {OrderStatus.CLEARED, OrderStatus.HELD, OrderStatus.REJECTED}
+    ),
+    # An officer may still release or refuse goods that were held.
+    OrderStatus.HELD: frozenset({OrderStatus.CLEARED, OrderStatus.REJECTED, OrderStatus.CANCELLED}),
+    OrderStatus.REJECTED: frozenset({OrderStatus.CANCELLED}),
+    OrderStatus.CLEARED: frozenset({OrderStatus.HANDED_TO_LOGISTICS}),
+    OrderStatus.HANDED_TO_LOGISTICS: frozenset({OrderStatus.DELIVERED}),
+    OrderStatus.DELIVERED: frozenset(),
+    OrderStatus.CANCELLED: frozenset(),
+}
+
+
+class OrderQuerySet(models.QuerySet["Order"]):
+    def visible_to(self, organization: Organization) -> OrderQuerySet:
+        """The marketplace that placed an order and the merchant who sells it may see it."""
+        return self.filter(models.Q(marketplace=organization) | models.Q(merchant=organization))
+
+    def payable_by(self, provider: Organization) -> OrderQuerySet:
+        return self.filter(payment_provider=provider)
+
+
+class Order(models.Model):
+    """A buyer's order, placed by a marketplace with one merchant, shipped to one airport."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    marketplace = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="placed_orders"
+    )
+    merchant = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="sold_orders")
+    payment_provider = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="payable_orders"
+    )
+    reference = models.CharField(max_length=64, help_text="The marketplace's own order number")
+    buyer_name = models.CharField(max_length=200)
+    destination_country = models.CharField(max_length=2)
+    destination_airport = models.CharField(max_length=3, help_text="IATA code")
+    currency = models.CharField(max_length=3)
+    total = models.DecimalField(max_digits=14, decimal_places=2)
+    status = models.CharField(
+        max_length=32, choices=OrderStatus.choices, default=OrderStatus.PLACED, db_index=True
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["marketplace", "reference"], name="order_reference_per_marketplace"
+            ),
+            models.CheckConstraint(condition=models.Q(total__gte=0), name="order_total_gte_0"),
+            models.CheckConstraint(
+                condition=models.Q(destination_airport__regex=IATA_PATTERN),
+                name="order_destination_airport_iata",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(destination_country__regex=COUNTRY_PATTERN),
+                name="order_destination_country_iso",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.status})"
+
+    @property
+    def amount(self) -> Money:
+        return Money(self.total, self.currency)
+
+    def can_move_to(self, status: str) -> bool:
+        return status in ORDER_TRANSITIONS[self.status]
+
+
+class OrderLine(models.Model):
+    """What was bought, with the price, HS code and weight as they were when it was bought."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    line_number = models.PositiveSmallIntegerField()
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    sku = models.CharField(max_length=64)
+    title = models.CharField(max_length=200)
+    hs_code = models.CharField(max_length=6)
+    origin_country = models.CharField(max_length=2)
+    quantity = models.PositiveIntegerField()
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+    line_total = models.DecimalField(max_digits=14, decimal_places=2)
+    unit_weight_kg = models.DecimalField(max_digits=9, decimal_places=3)
+
+    class Meta:
+        ordering = ["order", "line_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "line_number"], name="order_line_number"),
+            models.UniqueConstraint(fields=["order", "product"], name="order_line_product_once"),
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="order_line_qty_gt_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.sku}"
+
+    @property
+    def weight_kg(self) -> Decimal:
+        return self.unit_weight_kg * self.quantity
+
+
+class OrderStatusChange(models.Model):
+    """The audit trail of an order: one row per move, never changed afterwards."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=32, choices=OrderStatus.choices, blank=True)
+    to_status = models.CharField(max_length=32, choices=OrderStatus.choices)
+    reason = models.CharField(max_length=500, blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} → {self.to_status}"
+
+
+class Payment(models.Model):
+    """A payment provider's confirmation that the buyer paid an order in full."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
+    provider = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    transaction_id = models.CharField(max_length=100)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    paid_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "transaction_id"], name="payment_transaction_per_provider"
+            ),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_gt_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.transaction_id} {self.amount} {self.currency}"

@@ -1,3 +1,14 @@
+"""Routes under /api/v1/customs/."""
+
 from django.urls import path
 
-urlpatterns: list[object] = []
+from customs.api import views
+
+urlpatterns = [
+    path("declarations/", views.DeclarationListApi.as_view(), name="customs-declarations"),
+    path(
+        "declarations/<uuid:declaration_id>/",
+        views.DeclarationDetailApi.as_view(),
+        name="customs-declaration",
+    ),
+]

@@ -1,0 +1,40 @@
+"""Reads of customs, scoped to the organisation asking. Another tenant's row is NotFound."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from customs.models import CommodityCode, Declaration
+from ewtp.core.errors import NotFound
+from ewtp.core.models import Organization
+
+
+def declaration_list(
+    *, organization: Organization, order_id: uuid.UUID | None = None, status: str | None = None
+) -> QuerySet[Declaration]:
+    """Declarations the organisation filed (marketplace) or whose goods it sells (merchant)."""
+    declarations = (
+        Declaration.objects.visible_to(organization)
+        .select_related("merchant", "submitter")
+        .prefetch_related("lines", "decisions")
+    )
+    if order_id is not None:
+        declarations = declarations.filter(order_id=order_id)
+    if status is not None:
+        declarations = declarations.filter(status=status)
+    return declarations
+
+
+def declaration_get(*, organization: Organization, declaration_id: uuid.UUID) -> Declaration:
+    declaration = declaration_list(organization=organization).filter(pk=declaration_id).first()
+    if declaration is None:
+        raise NotFound("No such declaration.")
+    return declaration
+
+
+def commodity_codes_known(*, codes: Iterable[str]) -> set[str]:
+    """Which of these HS codes the platform knows."""
+    return set(CommodityCode.objects.filter(code__in=list(codes)).values_list("code", flat=True))

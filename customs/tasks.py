@@ -1,0 +1,35 @@
+"""Customs jobs (queue `clearance`). Thin: fetch by id, call one service."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from customs import services
+from customs.models import Declaration
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    name="customs.clear_declaration",
+    acks_late=True,
+    # Only a lost or busy database is worth retrying; a bug would fail the same way again.
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    retry_backoff_max=120,
+    max_retries=8,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def clear_declaration(declaration_id: str) -> str | None:
+    """Run the automatic clearance of one declaration; a second run changes nothing."""
+    try:
+        declaration = services.declaration_clear(declaration_id=uuid.UUID(declaration_id))
+    except Declaration.DoesNotExist:
+        logger.warning("clearance skipped: no declaration %s", declaration_id)
+        return None
+    return declaration.status

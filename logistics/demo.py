@@ -1,0 +1,80 @@
+"""Demo network: the Liège hub and its e-commerce freighter rotations to China."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from ewtp.core.models import Organization
+from logistics.models import Airport, Flight
+from logistics.services import airport_upsert, flight_schedule
+
+AIRPORTS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("LGG", "Liège Airport", "Liège", "BE", "Europe/Brussels"),
+    ("HGH", "Hangzhou Xiaoshan International Airport", "Hangzhou", "CN", "Asia/Shanghai"),
+    ("PVG", "Shanghai Pudong International Airport", "Shanghai", "CN", "Asia/Shanghai"),
+    ("CGO", "Zhengzhou Xinzheng International Airport", "Zhengzhou", "CN", "Asia/Shanghai"),
+    ("SZX", "Shenzhen Bao'an International Airport", "Shenzhen", "CN", "Asia/Shanghai"),
+    ("CKG", "Chongqing Jiangbei International Airport", "Chongqing", "CN", "Asia/Shanghai"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Rotation:
+    number: str
+    destination: str
+    weekdays: frozenset[int]  # Monday is 0
+    departs: time  # UTC
+    capacity_kg: Decimal
+    cutoff: timedelta  # before departure
+
+
+DAILY = frozenset(range(7))
+# Evening departures so the day's cleared parcels make the night's flight.
+ROTATIONS: tuple[Rotation, ...] = (
+    Rotation(
+        "EW801", "HGH", DAILY, time(21, 40), Decimal("100000"), timedelta(hours=4)
+    ),  # 747-400F
+    Rotation(
+        "EW803", "PVG", frozenset({0, 2, 4, 5}), time(19, 15), Decimal("102000"), timedelta(hours=4)
+    ),  # 777F
+    Rotation(
+        "EW805", "CGO", frozenset({1, 3, 6}), time(22, 30), Decimal("100000"), timedelta(hours=5)
+    ),
+    Rotation(
+        "EW807", "SZX", frozenset({0, 3, 5}), time(20, 5), Decimal("65000"), timedelta(hours=4)
+    ),  # A330-200F
+    Rotation("EW809", "CKG", frozenset({2, 6}), time(23, 10), Decimal("65000"), timedelta(hours=4)),
+)
+
+
+@transaction.atomic
+def seed_airports_and_flights(carrier: Organization, days: int = 14) -> None:
+    """The hub, five Chinese gateways and `days` days of flights from today (UTC), operated by
+    `carrier`. Flights are identified by number and date, so running it again adds nothing."""
+    airports: dict[str, Airport] = {}
+    for iata, name, city, country, zone in AIRPORTS:
+        airports[iata] = airport_upsert(
+            iata=iata, name=name, city=city, country=country, timezone_name=zone
+        )
+    today = timezone.now().astimezone(UTC).date()
+    for offset in range(days):
+        day = today + timedelta(days=offset)
+        for rotation in ROTATIONS:
+            if day.weekday() not in rotation.weekdays:
+                continue
+            if Flight.objects.filter(number=rotation.number, service_date=day).exists():
+                continue
+            departure = datetime.combine(day, rotation.departs, tzinfo=UTC)
+            flight_schedule(
+                carrier=carrier,
+                number=rotation.number,
+                destination=airports[rotation.destination],
+                departure_at=departure,
+                cutoff_at=departure - rotation.cutoff,
+                capacity_kg=rotation.capacity_kg,
+            )

@@ -1,0 +1,77 @@
+"""The domain events logistics publishes, and the shape of their data (the partner contract)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from logistics.models import Flight, Shipment, ShipmentStatus, TrackingEvent
+
+SHIPMENT_CREATED = "logistics.shipment.created"
+SHIPMENT_ROUTED = "logistics.shipment.routed"
+SHIPMENT_DEPARTED = "logistics.shipment.departed"
+SHIPMENT_ARRIVED = "logistics.shipment.arrived"
+SHIPMENT_DELIVERED = "logistics.shipment.delivered"
+TRACKING_EVENT_RECORDED = "logistics.tracking_event.recorded"
+
+EVENT_FOR_STATUS: dict[str, str] = {
+    ShipmentStatus.CREATED: SHIPMENT_CREATED,
+    ShipmentStatus.ROUTED: SHIPMENT_ROUTED,
+    ShipmentStatus.DEPARTED: SHIPMENT_DEPARTED,
+    ShipmentStatus.ARRIVED: SHIPMENT_ARRIVED,
+    ShipmentStatus.DELIVERED: SHIPMENT_DELIVERED,
+}
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def flight_event_data(flight: Flight) -> dict[str, Any]:
+    return {
+        "id": str(flight.id),
+        "number": flight.number,
+        "origin": flight.origin_id,
+        "destination": flight.destination_id,
+        "departure_at": flight.departure_at.isoformat(),
+        "cutoff_at": flight.cutoff_at.isoformat(),
+        "carrier": flight.carrier.slug,
+    }
+
+
+def shipment_event_data(shipment: Shipment) -> dict[str, Any]:
+    return {
+        "id": str(shipment.id),
+        "order_id": str(shipment.order_id),
+        "order_reference": shipment.order_reference,
+        "tracking_number": shipment.tracking_number,
+        "status": shipment.status,
+        "marketplace": shipment.marketplace.slug,
+        "merchant": shipment.merchant.slug,
+        "consignee_country": shipment.consignee_country,
+        "destination_airport": shipment.destination_id,
+        "weight_kg": str(shipment.weight_kg),
+        "carrier": shipment.carrier.slug if shipment.carrier else None,
+        "flight": flight_event_data(shipment.flight) if shipment.flight else None,
+        "created_at": shipment.created_at.isoformat(),
+        "routed_at": _iso(shipment.routed_at),
+        "delivered_at": _iso(shipment.delivered_at),
+    }
+
+
+def tracking_event_data(event: TrackingEvent) -> dict[str, Any]:
+    shipment = event.shipment
+    return {
+        "id": str(event.id),
+        "shipment_id": str(shipment.id),
+        "order_id": str(shipment.order_id),
+        "tracking_number": shipment.tracking_number,
+        "event_id": event.partner_event_id,
+        "code": event.code,
+        "status": event.status,
+        "location": event.location,
+        "remarks": event.remarks,
+        "carrier": event.carrier.slug,
+        "occurred_at": event.occurred_at.isoformat(),
+        "received_at": event.received_at.isoformat(),
+        "shipment_status": shipment.status,
+    }

@@ -1,0 +1,37 @@
+"""What logistics does when the marketplace reports cleared goods: take them into the hub.
+
+Subscribed to the order's `cleared` event rather than customs' `released`, because the
+shipment needs the order's destination airport and weight, and because the order has then
+already moved to `cleared`, so its next move (handed to logistics) is allowed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from ewtp.core.models import Organization
+from ewtp.events.bus import subscribe
+from ewtp.events.models import OutboxEvent
+from logistics.services import shipment_create
+from marketplace import events as marketplace_events
+
+WEIGHT_STEP = Decimal("0.001")
+
+
+@subscribe(marketplace_events.ORDER_CLEARED)
+def on_order_cleared(event: OutboxEvent) -> None:
+    order = event.data
+    weight = sum(
+        (Decimal(str(line["unit_weight_kg"])) * int(line["quantity"]) for line in order["lines"]),
+        Decimal("0"),
+    )
+    shipment_create(
+        order_id=uuid.UUID(str(order["id"])),
+        order_reference=str(order["reference"]),
+        marketplace=Organization.objects.get(slug=order["marketplace"]),
+        merchant=Organization.objects.get(slug=order["merchant"]),
+        consignee_country=str(order["destination_country"]),
+        destination_iata=str(order["destination_airport"]),
+        weight_kg=weight.quantize(WEIGHT_STEP),
+    )

@@ -1,0 +1,49 @@
+"""Logistics jobs (queue `routing`). Thin: fetch by id, call one service."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from logistics import services
+from logistics.models import Shipment
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    name="logistics.route_shipment",
+    acks_late=True,
+    # Only a lost or busy database is worth retrying; a bug would fail the same way again.
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    retry_backoff_max=120,
+    max_retries=8,
+    soft_time_limit=30,
+    time_limit=60,
+)
+def route_shipment(shipment_id: str) -> str | None:
+    """Book one new shipment on a flight; one already booked is left alone."""
+    try:
+        shipment = services.shipment_route(shipment_id=uuid.UUID(shipment_id))
+    except Shipment.DoesNotExist:
+        logger.warning("routing skipped: no shipment %s", shipment_id)
+        return None
+    return shipment.status
+
+
+@shared_task(
+    name="logistics.route_ready_shipments",
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=240,
+    time_limit=300,
+)
+def route_ready_shipments() -> int:
+    """Beat: book every shipment still waiting for a flight (new flights, freed capacity)."""
+    return services.shipments_route_ready()

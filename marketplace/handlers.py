@@ -1,0 +1,60 @@
+"""What the marketplace does when customs and logistics report progress on an order.
+
+Each handler moves the order by one step through its own service, inside the publisher's
+transaction (see ewtp.events.bus).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from customs import events as customs_events
+from ewtp.events.bus import subscribe
+from ewtp.events.models import OutboxEvent
+from logistics import events as logistics_events
+from marketplace import services
+
+
+def _order_id(event: OutboxEvent) -> uuid.UUID:
+    return uuid.UUID(str(event.data["order_id"]))
+
+
+@subscribe(customs_events.DECLARATION_SUBMITTED)
+def on_declaration_submitted(event: OutboxEvent) -> None:
+    services.order_record_customs_submission(
+        order_id=_order_id(event), declaration_id=str(event.data["id"])
+    )
+
+
+@subscribe(customs_events.DECLARATION_RELEASED)
+def on_declaration_released(event: OutboxEvent) -> None:
+    services.order_clear(order_id=_order_id(event), reason=str(event.data.get("reason") or ""))
+
+
+@subscribe(customs_events.DECLARATION_HELD)
+def on_declaration_held(event: OutboxEvent) -> None:
+    services.order_hold(
+        order_id=_order_id(event),
+        reason=f"{event.data.get('reason_code')}: {event.data.get('reason')}",
+    )
+
+
+@subscribe(customs_events.DECLARATION_REJECTED)
+def on_declaration_rejected(event: OutboxEvent) -> None:
+    services.order_reject(order_id=_order_id(event), reason=str(event.data.get("reason") or ""))
+
+
+@subscribe(logistics_events.SHIPMENT_CREATED)
+def on_shipment_created(event: OutboxEvent) -> None:
+    services.order_hand_to_logistics(
+        order_id=_order_id(event), tracking_number=str(event.data["tracking_number"])
+    )
+
+
+@subscribe(logistics_events.SHIPMENT_DELIVERED)
+def on_shipment_delivered(event: OutboxEvent) -> None:
+    services.order_deliver(
+        order_id=_order_id(event),
+        delivered_at=datetime.fromisoformat(str(event.data["delivered_at"])),
+    )

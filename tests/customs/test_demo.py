@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import pytest
+
+from customs.demo import DEMO_CODES, seed_commodity_codes
+from customs.models import CommodityCode
+from customs.services import commodity_codes_load
+from ewtp.core.errors import DomainError
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_codes_load_once():
+    seed_commodity_codes()
+    seed_commodity_codes()
+
+    assert CommodityCode.objects.count() == len(DEMO_CODES)
+    assert CommodityCode.objects.get(code="220300").description == "Beer made from malt"
+
+
+def test_the_loader_refuses_a_code_that_is_not_six_digits():
+    with pytest.raises(DomainError):
+        commodity_codes_load(codes=[("2203", "Beer")])
+
+    assert not CommodityCode.objects.exists()

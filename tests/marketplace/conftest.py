@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.marketplace.flows import Trade, product, trade_setup
+
+
+@pytest.fixture
+def trade(db: None) -> Trade:
+    """Partners, the hub and one destination, known HS codes, and one published product."""
+    built = trade_setup()
+    product(built)
+    return built
