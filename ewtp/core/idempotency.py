@@ -19,7 +19,6 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
@@ -35,6 +34,7 @@ HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = IdempotencyRecord._meta.get_field("key").max_length or 255
 REPLAY_HEADER = "Idempotent-Replayed"
 IN_FLIGHT_WAIT = "250ms"
+REPLAYED_HEADERS = ("Location", "Retry-After")
 
 
 class _RollBack(Exception):
@@ -71,8 +71,9 @@ def _claim(api_key: ApiKey, key: str, fingerprint: str) -> IdempotencyRecord | N
                 cursor.execute("SELECT set_config('lock_timeout', %s, true)", [IN_FLIGHT_WAIT])
                 cursor.execute(
                     """INSERT INTO core_idempotencyrecord
-                       (api_key_id, key, fingerprint, status_code, body, content_type, created_at)
-                       VALUES (%s, %s, %s, 0, NULL, '', now())
+                       (api_key_id, key, fingerprint, status_code, body, content_type, headers,
+                        created_at)
+                       VALUES (%s, %s, %s, 0, NULL, '', '{}'::jsonb, now())
                        ON CONFLICT (api_key_id, key) DO NOTHING RETURNING id""",
                     [api_key.pk, key, fingerprint],
                 )
@@ -114,19 +115,22 @@ def run_write(request: Request, api_key: ApiKey | None, call: Callable[[], Respo
                     f"This {HEADER} was used for a different request.",
                     code="idempotency_key_reused",
                 )
+            data = None if earlier.body is None else json.loads(bytes(earlier.body))
             replay = Response(
-                earlier.body, status=earlier.status_code, content_type=earlier.content_type or None
+                data, status=earlier.status_code, content_type=earlier.content_type or None
             )
+            for name, value in earlier.headers.items():
+                replay[name] = value
             replay[REPLAY_HEADER] = "true"
             return replay
         response = _run_in_savepoint(call)
-        body: Any = None
-        if response.data is not None:
-            body = json.loads(JSONRenderer().render(response.data))
+        # Kept as the rendered bytes: JSONB cannot hold a \u0000 that a response may echo back.
+        body = None if response.data is None else JSONRenderer().render(response.data)
         IdempotencyRecord.objects.filter(api_key=api_key, key=key).update(
             status_code=response.status_code,
             body=body,
             content_type=response.content_type or "application/json",
+            headers={h: response[h] for h in REPLAYED_HEADERS if h in response},
         )
         return response
 

@@ -125,3 +125,13 @@ def test_a_concurrent_duplicate_in_flight_is_a_409_and_creates_nothing(live_serv
     third = requests.post(live_server.url + URL, json=body, headers=headers, timeout=20)
     assert third.status_code == 201
     assert third.headers["Idempotent-Replayed"] == "true"
+
+
+def test_a_response_that_echoes_a_nul_character_is_stored_and_replayed(client):
+    body = {"slug": "nul", "name": "Nul", "\u0000": 1}
+    first = client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-nul")
+    second = client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-nul")
+
+    assert first.status_code == second.status_code == 400
+    assert second.json() == first.json()
+    assert first.json()["errors"][0]["field"] == "\u0000"
