@@ -36,8 +36,6 @@ MIDDLEWARE = [
     "ewtp.core.request_id.RequestIdMiddleware",
     "ewtp.core.api.limits.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # serves collected static files (admin, portal CSS, API docs) from the app server itself
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from ewtp.settings.base import *  # noqa: F403
-from ewtp.settings.base import ALLOWED_HOSTS, SECRET_KEY
+from ewtp.settings.base import ALLOWED_HOSTS, MIDDLEWARE, SECRET_KEY
 from ewtp.settings.env import env_bool, env_int, env_list
 
 if not SECRET_KEY or len(SECRET_KEY) < 50:
@@ -26,6 +26,14 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Collected static files (admin, portal CSS, API docs) are served by the app server itself;
+# locally runserver serves them from the apps, so only production needs this.
+MIDDLEWARE = [
+    *MIDDLEWARE[:3],  # request id, body limit, security
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    *MIDDLEWARE[3:],
+]
 
 # Hashed, compressed static files served by WhiteNoise (collectstatic runs in the image build).
 STORAGES = {
