@@ -42,7 +42,7 @@ pytest: install
 test: preflight lint typecheck checks pytest
 
 bench: preflight install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(ARGS)
 
 # Regenerate the hashed lock after editing requirements/*.in (needs uv: pipx install uv).
 # Never add index URLs: the lock must name only the public index's files.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
@@ -16,8 +17,15 @@ from tests.factories import OrganizationFactory
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
-    """Throttle counters and cached values never leak from one test into the next."""
-    cache.clear()
+    """Throttle counters and cached values never leak from one test into the next.
+
+    Only this run's keys go: a FLUSHDB would also empty the broker queues and another
+    checkout's keys in the same Redis database.
+    """
+    client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]  # Django's client
+    keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*", count=500))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture

@@ -164,7 +164,9 @@ CELERY_TASK_ROUTES = {
     "marketplace.imports.*": {"queue": "imports"},
 }
 # Redis redelivers an unacked task after this; it must exceed the longest task time limit.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900)}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900)
+}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "deliver-due-webhooks": {

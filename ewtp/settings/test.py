@@ -1,23 +1,43 @@
-"""The test suite: real PostgreSQL and Redis, each xdist worker on its own Redis database."""
+"""The test suite: real PostgreSQL and Redis.
 
+Runs never mix: each xdist worker (gw0, gw1, ...) uses its own Redis database, and every
+database name, cache key and broker key also carries a tag of the checkout, so two clones
+tested at once on one machine (a developer's tree and CI's fresh clone) keep apart.
+"""
+
+import hashlib
 import os
 
 from ewtp.settings.base import *  # noqa: F403
-from ewtp.settings.base import CACHES, REDIS_URL, REST_FRAMEWORK
+from ewtp.settings.base import (
+    BASE_DIR,
+    CACHES,
+    CELERY_BROKER_TRANSPORT_OPTIONS,
+    DATABASES,
+    REDIS_URL,
+    REST_FRAMEWORK,
+)
 
 SECRET_KEY = "test-only-not-a-secret"  # noqa: S105
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; tests only
 
-# xdist workers gw0, gw1, ... each get their own Redis database so caches and queues never mix.
+_checkout = hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8]
+# pytest-django adds the xdist worker's suffix (_gw0, ...) to this name.
+DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{_checkout}"}
+
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
 _redis_db = 1 + int(_worker.removeprefix("gw") or 0)
 _redis_base = REDIS_URL.rsplit("/", 1)[0]
 REDIS_URL = f"{_redis_base}/{_redis_db}"
 CACHES["default"]["LOCATION"] = REDIS_URL
-CACHES["default"]["KEY_PREFIX"] = f"ewtp-test-{_worker}"
+CACHES["default"]["KEY_PREFIX"] = f"ewtp-test-{_checkout}-{_worker}"
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **CELERY_BROKER_TRANSPORT_OPTIONS,
+    "global_keyprefix": f"ewtp-test-{_checkout}-{_worker}:",
+}
 CELERY_TASK_ALWAYS_EAGER = False
 
 WEBHOOK_ALLOW_LOOPBACK = True  # tests receive webhooks on a loopback server they start

@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench [NAME ...] [--full]` writes its figures to BENCHMARKS.md."""
