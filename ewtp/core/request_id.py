@@ -38,3 +38,17 @@ class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_request_id.get()
         return True
+
+
+def carry_into_task(headers: dict[str, object] | None) -> None:
+    """Celery `before_task_publish`: a job queued by a request logs with that request's id."""
+    request_id = current_request_id.get()
+    if headers is not None and request_id != "-":
+        headers.setdefault("request_id", request_id)
+
+
+def adopt_from_task(request: object) -> contextvars.Token[str]:
+    """Celery `task_prerun`: the job's log lines carry the id of the request that queued it,
+    or the task id when it was not queued by a request (beat, another task)."""
+    request_id = getattr(request, "request_id", None) or getattr(request, "id", None) or "-"
+    return current_request_id.set(str(request_id))
