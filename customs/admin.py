@@ -13,7 +13,15 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
-from customs.models import ClearanceDecision, CommodityCode, Declaration, DeclarationLine
+from customs.models import (
+    AuditEntry,
+    ClearanceDecision,
+    CommodityCode,
+    Declaration,
+    DeclarationLine,
+    QuotaLedgerEntry,
+    TariffLine,
+)
 from customs.services import (
     OFFICER_ROLES,
     declaration_hold,
@@ -26,10 +34,14 @@ from ewtp.core.models import User
 if TYPE_CHECKING:  # generic in the stubs only; Django's classes are not subscriptable at run time
     DeclarationAdminBase = admin.ModelAdmin[Declaration]
     CommodityCodeAdminBase = admin.ModelAdmin[CommodityCode]
+    TariffLineAdminBase = admin.ModelAdmin[TariffLine]
+    QuotaLedgerAdminBase = admin.ModelAdmin[QuotaLedgerEntry]
+    AuditEntryAdminBase = admin.ModelAdmin[AuditEntry]
     LineInlineBase = admin.TabularInline[DeclarationLine, Declaration]
     DecisionInlineBase = admin.TabularInline[ClearanceDecision, Declaration]
 else:
     DeclarationAdminBase = CommodityCodeAdminBase = admin.ModelAdmin
+    TariffLineAdminBase = QuotaLedgerAdminBase = AuditEntryAdminBase = admin.ModelAdmin
     LineInlineBase = DecisionInlineBase = admin.TabularInline
 
 Decide = Callable[..., Declaration]
@@ -64,6 +76,11 @@ class DeclarationLineInline(ReadOnlyInline, LineInlineBase):
         "origin_country",
         "quantity",
         "value",
+        "assessed_unit_price",
+        "customs_value",
+        "duty",
+        "excise",
+        "vat",
     )
 
 
@@ -174,16 +191,77 @@ class DeclarationAdmin(DeclarationAdminBase):
         return _decide(self, request, queryset, service=declaration_reject, verb="Refuse")
 
 
-@admin.register(CommodityCode)
-class CommodityCodeAdmin(CommodityCodeAdminBase):
-    list_display = ["code", "description"]
-    search_fields = ["code", "description"]
+class ReadOnlyAdmin:
+    """Rows written only by loaders and services: officers read them, nobody edits them here."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # the nomenclature loader fills this table
+        return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(CommodityCode)
+class CommodityCodeAdmin(ReadOnlyAdmin, CommodityCodeAdminBase):
+    """Filled by `load_hs_nomenclature` (and the demo's few codes)."""
+
+    list_display = ["code", "level", "section", "parent", "description"]
+    list_filter = ["level", "section"]
+    search_fields = ["code", "description"]
+
+
+@admin.register(TariffLine)
+class TariffLineAdmin(ReadOnlyAdmin, TariffLineAdminBase):
+    """Filled by `import_tariff`: correct the file and import it again."""
+
+    list_display = [
+        "jurisdiction",
+        "code",
+        "description",
+        "duty_rate",
+        "vat_rate",
+        "excise_rate",
+        "cbec_positive_list",
+        "updated_at",
+    ]
+    list_filter = ["jurisdiction", "cbec_positive_list"]
+    search_fields = ["=code", "code", "description"]
+
+
+@admin.register(QuotaLedgerEntry)
+class QuotaLedgerEntryAdmin(ReadOnlyAdmin, QuotaLedgerAdminBase):
+    """Buyers appear only as the HMAC of their ID number: the number is never stored."""
+
+    list_display = ["id", "buyer", "year", "kind", "amount", "declaration_ref", "created_at"]
+    list_filter = ["kind", "year"]
+    search_fields = ["=buyer_key", "=declaration_ref"]
+
+    @admin.display(description="Buyer (key)")
+    def buyer(self, entry: QuotaLedgerEntry) -> str:
+        return f"{entry.buyer_key[:12]}…"
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin, AuditEntryAdminBase):
+    """The hash-chained audit trail; `manage.py verify_audit_chain` checks it."""
+
+    list_display = ["sequence", "occurred_at", "actor", "action", "object_type", "object_id"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["=object_id", "=actor"]
+    date_hierarchy = "occurred_at"
+    readonly_fields = [
+        "sequence",
+        "occurred_at",
+        "actor",
+        "action",
+        "object_type",
+        "object_id",
+        "payload",
+        "prev_hash",
+        "hash",
+    ]
+    # Paging by the primary key keeps a long trail's list fast; no count of millions of rows.
+    show_full_result_count = False

@@ -1,11 +1,18 @@
-"""Demo commodity codes: the HS subheadings the demo catalogue uses, and a few neighbours.
+"""The demo's customs reference data: the HS subheadings the demo catalogue uses (and a few
+neighbours), and a small hand-written tariff for them (customs/data/demo_tariff.csv).
 
-The full nomenclature loader replaces this later; it fills the same table.
+The tariff's rates are plausible demo values, not a statement of today's tariff. It is loaded
+through the same reader and service as `import_tariff`; the full HS nomenclature comes from
+`load_hs_nomenclature`, which fills the same table as the codes here.
 """
 
 from __future__ import annotations
 
-from customs.services import commodity_codes_load
+import io
+from importlib.resources import files
+
+from customs.services import commodity_codes_load, tariff_lines_import
+from customs.tariff_csv import read_tariff_csv
 
 DEMO_CODES: tuple[tuple[str, str], ...] = (
     ("180631", "Chocolate in blocks, slabs or bars, filled"),
@@ -22,8 +29,19 @@ DEMO_CODES: tuple[tuple[str, str], ...] = (
     ("090121", "Coffee, roasted, not decaffeinated"),
     ("040690", "Cheese, n.e.s."),
 )
+DEMO_TARIFF = "demo_tariff.csv"
+
+
+def seed_demo_tariff() -> None:
+    """Load the demo tariff (strict: a bad row in it is a bug); running it again changes
+    nothing."""
+    text = files("customs").joinpath("data", DEMO_TARIFF).read_text(encoding="utf-8")
+    stream = io.StringIO(text, newline="")
+    tariff_lines_import(rows=read_tariff_csv(stream), strict=True)
 
 
 def seed_commodity_codes() -> None:
-    """Load the demo codes; running it again changes nothing."""
+    """Load the demo's customs reference data, the codes and their tariff; running it again
+    changes nothing. (seed_demo calls it by this name.)"""
     commodity_codes_load(codes=DEMO_CODES)
+    seed_demo_tariff()

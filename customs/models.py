@@ -6,30 +6,118 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Length
 from django.utils import timezone
 
+from customs.taxes import TariffRate
 from ewtp.core.models import Organization
 from ewtp.core.money import Money
 
+SUBHEADING_LEVEL = 6
+
+
+class CommodityCodeQuerySet(models.QuerySet["CommodityCode"]):
+    def subheadings(self) -> CommodityCodeQuerySet:
+        """The 6-digit codes goods are classified under (not chapters or headings)."""
+        return self.filter(level=SUBHEADING_LEVEL)
+
 
 class CommodityCode(models.Model):
-    """A Harmonized System subheading the platform knows. Filled by a loader (the demo seeds a
-    few; the full nomenclature loader comes later)."""
+    """A code of the Harmonized System nomenclature: a chapter (2 digits), a heading (4) or a
+    subheading (6). Filled by `load_hs_nomenclature` from the WCO file (the demo seeds a few
+    subheadings). Goods are declared at subheading level: only level 6 classifies them."""
 
     code = models.CharField(max_length=6, primary_key=True)
     description = models.CharField(max_length=500)
+    level = models.PositiveSmallIntegerField(
+        default=6, help_text="2 chapter, 4 heading, 6 subheading"
+    )
+    parent = models.CharField(
+        max_length=6, blank=True, help_text="The enclosing heading or chapter; empty for chapters"
+    )
+    section = models.CharField(max_length=8, blank=True, help_text="The HS section (I to XXI)")
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = CommodityCodeQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(code__regex=r"^[0-9]{6}$"), name="commodity_code_6_digits"
-            )
+                condition=models.Q(code__regex=r"^([0-9]{2}){1,3}$"),
+                name="commodity_code_2_4_or_6_digits",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level=Length("code")), name="commodity_code_level_is_length"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.description}"
+
+
+class Jurisdiction(models.TextChoices):
+    CN = "CN", "China"
+    EU = "EU", "European Union"
+
+
+class TariffLine(models.Model):
+    """A tariff line of one jurisdiction: rates in percent, looked up by the longest prefix of a
+    declared code (10, 8, then 6 digits). Loaded by `import_tariff`; rates are data, not code.
+
+    China's lines carry their import VAT rate and consumption tax (`excise_rate`); the EU's
+    carry neither, since VAT follows the member state of destination (eu_vat_rates.json)."""
+
+    jurisdiction = models.CharField(max_length=2, choices=Jurisdiction.choices)
+    code = models.CharField(max_length=10)
+    description = models.CharField(max_length=500)
+    duty_rate = models.DecimalField(max_digits=7, decimal_places=4)
+    vat_rate = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
+    excise_rate = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
+    cbec_positive_list = models.BooleanField(
+        default=False, help_text="China: on the cross-border e-commerce retail import list"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["jurisdiction", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "code"], name="tariff_line_unique"),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[0-9]{6}([0-9]{2}){0,2}$"),
+                name="tariff_line_code_6_8_or_10_digits",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(duty_rate__gte=0, duty_rate__lt=100)
+                & (models.Q(vat_rate__isnull=True) | models.Q(vat_rate__gte=0, vat_rate__lt=100))
+                & (
+                    models.Q(excise_rate__isnull=True)
+                    | models.Q(excise_rate__gte=0, excise_rate__lt=100)
+                ),
+                name="tariff_line_rates_are_percentages",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(jurisdiction="CN")
+                | models.Q(
+                    vat_rate__isnull=True, excise_rate__isnull=True, cbec_positive_list=False
+                ),
+                name="tariff_line_eu_has_no_vat_excise_or_cbec",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction} {self.code}"
+
+    def as_rate(self) -> TariffRate:
+        return TariffRate(
+            code=self.code,
+            duty_rate=self.duty_rate,
+            vat_rate=self.vat_rate,
+            excise_rate=self.excise_rate,
+            cbec_positive_list=self.cbec_positive_list,
+        )
 
 
 class Regime(models.TextChoices):
@@ -95,6 +183,29 @@ class Declaration(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
 
+    # The tax assessment made by the clearance job: the rule pack, the amounts in the regime's
+    # currency (converted from the declared currency at `exchange_rate`), and why it would not
+    # be admissible if it is not. Empty until assessed; a quote of the same goods reproduces it.
+    assessed_at = models.DateTimeField(null=True, blank=True)
+    acceptance_date = models.DateField(null=True, blank=True)
+    rule_pack = models.CharField(max_length=32, blank=True)
+    assessment_currency = models.CharField(max_length=3, blank=True)
+    exchange_rate = models.DecimalField(
+        max_digits=18,
+        decimal_places=8,
+        null=True,
+        blank=True,
+        help_text="Units of the assessment currency per unit of the declared currency",
+    )
+    admissible = models.BooleanField(null=True, blank=True)
+    assessment_reasons = models.JSONField(default=list, blank=True)
+    customs_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    duty = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    excise = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    vat = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    checkout_vat = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    total_tax = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+
     objects = DeclarationQuerySet.as_manager()
 
     class Meta:
@@ -124,6 +235,14 @@ class DeclarationLine(models.Model):
     origin_country = models.CharField(max_length=2)
     quantity = models.PositiveIntegerField()
     value = models.DecimalField(max_digits=14, decimal_places=2)
+    # The line's share of the assessment, in the declaration's assessment currency.
+    assessed_unit_price = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    customs_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    duty = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    excise = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    vat = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
 
     class Meta:
         ordering = ["declaration", "line_number"]
@@ -166,3 +285,72 @@ class ClearanceDecision(models.Model):
     @property
     def decided_by(self) -> str:
         return "officer" if self.actor_id else "system"
+
+
+class QuotaEntryKind(models.TextChoices):
+    RESERVE = "reserve", "Reserve"  # an order holds part of the buyer's annual allowance
+    COMMIT = "commit", "Commit"  # the goods cleared: the reservation is final
+    RELEASE = "release", "Release"  # the order fell through: the reservation is given back
+    RETURN = "return", "Return"  # committed goods came back: the allowance is restored
+
+
+class QuotaLedgerEntry(models.Model):
+    """One movement of a buyer's CBEC annual allowance (MOF/GACC/SAT Caiguanshui [2018] No. 49:
+    CNY 26,000 per calendar year). Append-only (PostgreSQL refuses UPDATE and DELETE): the
+    amount used is always recomputed from the entries, never stored.
+
+    `buyer_key` is an HMAC-SHA256 of the buyer's resident ID number; the number itself is never
+    stored. `year` is the calendar year in Asia/Shanghai."""
+
+    id = models.BigAutoField(primary_key=True)
+    buyer_key = models.CharField(max_length=64)
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=8, choices=QuotaEntryKind.choices)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, help_text="CNY")
+    declaration_ref = models.CharField(
+        max_length=64, blank=True, help_text="The order or declaration it is for; may be empty"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "quota ledger entries"
+        indexes = [models.Index(fields=["buyer_key", "year"], name="quota_ledger_buyer_year")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="quota_amount_gt_0"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=QuotaEntryKind.values), name="quota_kind_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} CNY ({self.year})"
+
+
+class AuditEntry(models.Model):
+    """One link of the tamper-evident audit trail of officer and system actions.
+
+    Append-only (PostgreSQL refuses UPDATE and DELETE) and hash-chained: `hash` is SHA-256 over
+    the canonical JSON of the entry including `prev_hash`, so editing or removing any entry
+    breaks every link after it (`manage.py verify_audit_chain` finds the first)."""
+
+    sequence = models.BigIntegerField(primary_key=True)
+    occurred_at = models.DateTimeField()
+    actor = models.CharField(max_length=100, help_text="user:<id>, system, or api_key:<prefix>")
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    payload = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["sequence"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_entry_object")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(sequence__gt=0), name="audit_sequence_gt_0")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action} {self.object_type}:{self.object_id}"

@@ -36,5 +36,10 @@ def declaration_get(*, organization: Organization, declaration_id: uuid.UUID) ->
 
 
 def commodity_codes_known(*, codes: Iterable[str]) -> set[str]:
-    """Which of these HS codes the platform knows."""
-    return set(CommodityCode.objects.filter(code__in=list(codes)).values_list("code", flat=True))
+    """Which of these codes are HS subheadings the platform knows: goods are classified at six
+    digits, so a chapter or heading of the nomenclature does not count."""
+    return set(
+        CommodityCode.objects.subheadings()
+        .filter(code__in=list(codes))
+        .values_list("code", flat=True)
+    )

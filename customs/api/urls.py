@@ -6,6 +6,7 @@ from customs.api import views
 
 urlpatterns = [
     path("declarations/", views.DeclarationListApi.as_view(), name="customs-declarations"),
+    path("tax-quotes/", views.TaxQuoteCreateApi.as_view(), name="customs-tax-quotes"),
     path(
         "declarations/<uuid:declaration_id>/",
         views.DeclarationDetailApi.as_view(),

@@ -181,6 +181,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "logistics.route_ready_shipments",
         "schedule": 60.0,
     },
+    "verify-audit-chain": {
+        "task": "customs.verify_audit_chain",
+        "schedule": crontab(hour=3, minute=41),
+    },
+    # Daily, after midnight UTC: lapsed certificates unpublish, merchants warned 30 days ahead.
+    "marketplace-certificates-check": {
+        "task": "marketplace.certificates_check",
+        "schedule": crontab(hour=0, minute=23),
+    },
+    # Daily, after the ECB's 16:00 CET publication: store new reference rates (idempotent).
+    "marketplace-load-exchange-rates": {
+        "task": "marketplace.load_exchange_rates",
+        "schedule": crontab(hour=16, minute=47),
+    },
 }
 
 # --- Webhooks
@@ -192,6 +206,11 @@ WEBHOOK_SECRET_GRACE_HOURS = env_int("WEBHOOK_SECRET_GRACE_HOURS", 24)
 # An endpoint whose attempts have all failed for this long is disabled (see ewtp.events.delivery).
 WEBHOOK_DISABLE_AFTER_DAYS = env_int("WEBHOOK_DISABLE_AFTER_DAYS", 5)
 IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 24)
+
+# --- Customs
+# Key of the HMAC that stands for a CBEC buyer's ID number in the quota ledger. Empty: derived
+# from SECRET_KEY; set it in production, or rotating SECRET_KEY would orphan the ledger.
+BUYER_ID_HMAC_KEY = env_str("BUYER_ID_HMAC_KEY", "")
 
 # seed_demo writes users with published passwords; only local and test settings allow it.
 DEMO_DATA_ALLOWED = False

@@ -8,7 +8,8 @@ from django.test import Client
 
 from customs.models import DeclarationStatus
 from ewtp.core.models import UserRole
-from tests.marketplace.flows import clear, declaration_of, pay, place, product, staff_user
+from tests.customs.listings import mystery_product
+from tests.marketplace.flows import clear, declaration_of, pay, place, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def staff_client(role: str) -> Client:
 
 @pytest.fixture
 def held(trade):
-    product(trade, sku="MYSTERY", hs_code="999999")
+    mystery_product(trade)
     order = pay(trade, place(trade, lines=[("MYSTERY", 1)]))
     clear(order)
     return declaration_of(order)

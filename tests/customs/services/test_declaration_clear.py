@@ -11,7 +11,8 @@ from ewtp.events.models import OutboxEvent
 from logistics.models import Shipment
 from logistics.services import airport_upsert
 from marketplace.models import OrderStatus
-from tests.marketplace.flows import declaration_of, pay, place, product
+from tests.customs.listings import mystery_product
+from tests.marketplace.flows import declaration_of, pay, place
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def test_a_declaration_with_known_codes_is_validated_then_released(trade):
 
 
 def test_an_hs_code_the_platform_does_not_know_holds_the_declaration(trade):
-    product(trade, sku="MYSTERY", hs_code="999999")
+    mystery_product(trade)
     order = pay(trade, place(trade, lines=[("PRL-250", 1), ("MYSTERY", 1)]))
 
     declaration = declaration_clear(declaration_id=declaration_of(order).pk)

@@ -9,7 +9,8 @@ from ewtp.core.models import UserRole
 from logistics.models import Shipment
 from marketplace.models import OrderStatus, Product
 from marketplace.services import order_cancel
-from tests.marketplace.flows import clear, declaration_of, pay, place, product, staff_user
+from tests.customs.listings import mystery_product
+from tests.marketplace.flows import clear, declaration_of, pay, place, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def officer(db):
 
 @pytest.fixture
 def held_order(trade):
-    product(trade, sku="MYSTERY", hs_code="999999")
+    mystery_product(trade)
     order = pay(trade, place(trade, lines=[("MYSTERY", 2)]))
     clear(order)
     order.refresh_from_db()

@@ -1,0 +1,82 @@
+"""Every write of customs, by concern; import from here (`from customs.services import ...`)."""
+
+from customs.services.assessment import declaration_assess, declaration_tax_request
+from customs.services.audit import (
+    SYSTEM,
+    ChainBreak,
+    ChainCheck,
+    audit_actor,
+    audit_chain_verify,
+    audit_record,
+)
+from customs.services.declarations import (
+    OFFICER_ROLES,
+    DeclarationLineRequest,
+    Finding,
+    HoldReason,
+    declaration_clear,
+    declaration_findings,
+    declaration_hold,
+    declaration_reject,
+    declaration_release,
+    declaration_submit,
+)
+from customs.services.nomenclature import (
+    ReferenceImportRejected,
+    ReferenceLoadReport,
+    commodity_codes_load,
+    hs_nomenclature_load,
+)
+from customs.services.quota import (
+    QuotaExceeded,
+    quota_commit,
+    quota_release,
+    quota_reserve,
+    quota_return,
+    quota_used,
+    quota_year,
+)
+from customs.services.tariff import tariff_lines_import
+from customs.services.tax_quotes import (
+    QuoteItem,
+    acceptance_date_at,
+    tax_quote_compute,
+    tax_quote_request_build,
+)
+
+__all__ = [
+    "OFFICER_ROLES",
+    "SYSTEM",
+    "ChainBreak",
+    "ChainCheck",
+    "DeclarationLineRequest",
+    "Finding",
+    "HoldReason",
+    "QuotaExceeded",
+    "QuoteItem",
+    "ReferenceImportRejected",
+    "ReferenceLoadReport",
+    "acceptance_date_at",
+    "audit_actor",
+    "audit_chain_verify",
+    "audit_record",
+    "commodity_codes_load",
+    "declaration_assess",
+    "declaration_clear",
+    "declaration_findings",
+    "declaration_hold",
+    "declaration_reject",
+    "declaration_release",
+    "declaration_submit",
+    "declaration_tax_request",
+    "hs_nomenclature_load",
+    "quota_commit",
+    "quota_release",
+    "quota_reserve",
+    "quota_return",
+    "quota_used",
+    "quota_year",
+    "tariff_lines_import",
+    "tax_quote_compute",
+    "tax_quote_request_build",
+]

@@ -1,0 +1,134 @@
+"""The tamper-evident audit trail: every officer and system action, one hash-chained entry each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from customs.audit_chain import GENESIS_HASH, ChainLink, json_safe
+from customs.locks import AUDIT_CHAIN, transaction_lock
+from customs.models import AuditEntry
+from ewtp.core.models import ApiKey, User
+
+SYSTEM = "system"
+
+
+def audit_actor(*, user: User | None = None, api_key: ApiKey | None = None) -> str:
+    """Who acted, as the trail records it: `user:<id>`, `api_key:<prefix>` or `system`."""
+    if user is not None:
+        return f"user:{user.pk}"
+    if api_key is not None:
+        return f"api_key:{api_key.prefix}"
+    return SYSTEM
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    payload: Mapping[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry to the chain, in the caller's transaction: the action and its entry
+    commit together or not at all. A transaction-level advisory lock makes the chain linear:
+    the next writer waits until this transaction ends, then links to the entry it wrote."""
+    transaction_lock(AUDIT_CHAIN, 0)
+    head = AuditEntry.objects.order_by("-sequence").values_list("sequence", "hash").first()
+    sequence, prev_hash = (1, GENESIS_HASH) if head is None else (head[0] + 1, head[1])
+    link = ChainLink(
+        sequence=sequence,
+        occurred_at=timezone.now(),
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        payload=json_safe(dict(payload or {})),
+        prev_hash=prev_hash,
+    )
+    return AuditEntry.objects.create(
+        sequence=link.sequence,
+        occurred_at=link.occurred_at,
+        actor=link.actor,
+        action=link.action,
+        object_type=link.object_type,
+        object_id=link.object_id,
+        payload=link.payload,
+        prev_hash=link.prev_hash,
+        hash=link.digest(),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ChainBreak:
+    sequence: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChainCheck:
+    """How far the walk got: `checked` entries, and the first break if there is one."""
+
+    checked: int
+    first_break: ChainBreak | None
+
+    @property
+    def intact(self) -> bool:
+        return self.first_break is None
+
+
+def _links(chunk_size: int) -> Iterator[AuditEntry]:
+    return AuditEntry.objects.order_by("sequence").iterator(chunk_size=chunk_size)
+
+
+def audit_chain_verify(
+    *, chunk_size: int = 5000, on_progress: Callable[[int], None] | None = None
+) -> ChainCheck:
+    """Walk the chain in order, streaming, and stop at the first entry that does not hold:
+    a sequence gap (an entry deleted), a `prev_hash` that is not the previous entry's hash
+    (an entry deleted or inserted), or a hash that does not match the entry (an entry edited).
+    `on_progress(checked)` is called every `chunk_size` entries."""
+    expected_sequence, prev_hash, checked = 1, GENESIS_HASH, 0
+    for entry in _links(chunk_size):
+        link = ChainLink(
+            sequence=entry.sequence,
+            occurred_at=entry.occurred_at,
+            actor=entry.actor,
+            action=entry.action,
+            object_type=entry.object_type,
+            object_id=entry.object_id,
+            payload=entry.payload,
+            prev_hash=entry.prev_hash,
+        )
+        problem = _link_problem(entry, link, expected_sequence, prev_hash)
+        if problem is not None:
+            return ChainCheck(checked=checked, first_break=problem)
+        checked += 1
+        expected_sequence, prev_hash = entry.sequence + 1, entry.hash
+        if on_progress is not None and checked % chunk_size == 0:
+            on_progress(checked)
+    return ChainCheck(checked=checked, first_break=None)
+
+
+def _link_problem(
+    entry: AuditEntry, link: ChainLink, expected_sequence: int, prev_hash: str
+) -> ChainBreak | None:
+    if entry.sequence != expected_sequence:
+        return ChainBreak(
+            expected_sequence,
+            f"entry {expected_sequence} is missing (the next one is {entry.sequence})",
+        )
+    if entry.prev_hash != prev_hash:
+        return ChainBreak(entry.sequence, "its prev_hash is not the hash of the entry before it")
+    try:
+        digest = link.digest()
+    except (TypeError, ValueError) as exc:
+        return ChainBreak(entry.sequence, f"its content cannot be hashed ({exc})")
+    if digest != entry.hash:
+        return ChainBreak(entry.sequence, "its content does not match its hash (edited)")
+    return None
