@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from importlib.resources import files
 
+from customs.models import Lane, RiskRule
 from customs.services import commodity_codes_load, tariff_lines_import
 from customs.tariff_csv import read_tariff_csv
 
@@ -45,3 +46,8 @@ def seed_commodity_codes() -> None:
     changes nothing. (seed_demo calls it by this name.)"""
     commodity_codes_load(codes=DEMO_CODES)
     seed_demo_tariff()
+    # Goods without a tariff line cannot be assessed: an officer checks them (yellow lane).
+    RiskRule.objects.get_or_create(
+        name="No tariff line",
+        defaults={"lane": Lane.YELLOW, "assessment_reason": "TARIFF_CODE_UNKNOWN"},
+    )

@@ -11,6 +11,10 @@ DECLARATION_VALIDATED = "customs.declaration.validated"
 DECLARATION_RELEASED = "customs.declaration.released"
 DECLARATION_HELD = "customs.declaration.held"
 DECLARATION_REJECTED = "customs.declaration.rejected"
+DECLARATION_RISK_ASSESSED = "customs.declaration.risk_assessed"
+DECLARATION_INSPECTION = "customs.declaration.inspection"
+# Not a status: the trader is asked for information (the declaration keeps its status).
+DECLARATION_INFORMATION_REQUESTED = "customs.declaration.information_requested"
 
 EVENT_FOR_STATUS: dict[str, str] = {
     DeclarationStatus.SUBMITTED: DECLARATION_SUBMITTED,
@@ -18,6 +22,8 @@ EVENT_FOR_STATUS: dict[str, str] = {
     DeclarationStatus.RELEASED: DECLARATION_RELEASED,
     DeclarationStatus.HELD: DECLARATION_HELD,
     DeclarationStatus.REJECTED: DECLARATION_REJECTED,
+    DeclarationStatus.RISK_ASSESSED: DECLARATION_RISK_ASSESSED,
+    DeclarationStatus.INSPECTION: DECLARATION_INSPECTION,
 }
 
 
@@ -34,6 +40,7 @@ def declaration_event_data(declaration: Declaration, decision: ClearanceDecision
         "destination_country": declaration.destination_country,
         "currency": declaration.currency,
         "total_value": str(declaration.total_value),
+        "lane": declaration.lane,
         "reason_code": decision.reason_code,
         "reason": decision.reason,
         "decided_by": decision.decided_by,

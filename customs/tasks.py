@@ -17,6 +17,8 @@ logger = logging.getLogger(__name__)
 @shared_task(
     name="customs.clear_declaration",
     acks_late=True,
+    # A worker killed mid-job gives the job back to the queue; the job is idempotent.
+    reject_on_worker_lost=True,
     # Only a lost or busy database is worth retrying; a bug would fail the same way again.
     autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=True,
@@ -57,3 +59,18 @@ def verify_audit_chain() -> bool:
         return False
     logger.info("audit chain intact: %s entries", check.checked)
     return True
+
+
+@shared_task(
+    name="customs.hold_overdue_information_requests",
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=240,
+    time_limit=300,
+)
+def hold_overdue_information_requests() -> int:
+    """Every few minutes (beat): declarations whose request for information went unanswered
+    past its deadline go on hold. A second run changes nothing."""
+    return services.information_requests_hold_overdue()

@@ -9,17 +9,27 @@ from customs.services.audit import (
     audit_chain_verify,
     audit_record,
 )
-from customs.services.declarations import (
+from customs.services.decisions import (
     OFFICER_ROLES,
+    declaration_hold,
+    declaration_inspect,
+    declaration_reject,
+    declaration_release,
+    officer_may_decide,
+    release_awaits_second_officer,
+)
+from customs.services.declarations import (
     DeclarationLineRequest,
     Finding,
     HoldReason,
     declaration_clear,
     declaration_findings,
-    declaration_hold,
-    declaration_reject,
-    declaration_release,
     declaration_submit,
+)
+from customs.services.information_requests import (
+    declaration_request_information,
+    information_request_answer,
+    information_requests_hold_overdue,
 )
 from customs.services.nomenclature import (
     ReferenceImportRejected,
@@ -36,6 +46,7 @@ from customs.services.quota import (
     quota_used,
     quota_year,
 )
+from customs.services.risk import RiskOutcome, declaration_risk_assess
 from customs.services.tariff import tariff_lines_import
 from customs.services.tax_quotes import (
     QuoteItem,
@@ -56,6 +67,7 @@ __all__ = [
     "QuoteItem",
     "ReferenceImportRejected",
     "ReferenceLoadReport",
+    "RiskOutcome",
     "acceptance_date_at",
     "audit_actor",
     "audit_chain_verify",
@@ -65,17 +77,24 @@ __all__ = [
     "declaration_clear",
     "declaration_findings",
     "declaration_hold",
+    "declaration_inspect",
     "declaration_reject",
     "declaration_release",
+    "declaration_request_information",
+    "declaration_risk_assess",
     "declaration_submit",
     "declaration_tax_request",
     "hs_nomenclature_load",
+    "information_request_answer",
+    "information_requests_hold_overdue",
+    "officer_may_decide",
     "quota_commit",
     "quota_release",
     "quota_reserve",
     "quota_return",
     "quota_used",
     "quota_year",
+    "release_awaits_second_officer",
     "tariff_lines_import",
     "tax_quote_compute",
     "tax_quote_request_build",

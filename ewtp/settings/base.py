@@ -185,6 +185,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "customs.verify_audit_chain",
         "schedule": crontab(hour=3, minute=41),
     },
+    # Requests for information unanswered by their deadline put the declaration on hold.
+    "customs-hold-overdue-information-requests": {
+        "task": "customs.hold_overdue_information_requests",
+        "schedule": 300.0,
+    },
     # Daily, after midnight UTC: lapsed certificates unpublish, merchants warned 30 days ahead.
     "marketplace-certificates-check": {
         "task": "marketplace.certificates_check",
@@ -211,6 +216,10 @@ IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 24)
 # Key of the HMAC that stands for a CBEC buyer's ID number in the quota ledger. Empty: derived
 # from SECRET_KEY; set it in production, or rotating SECRET_KEY would orphan the ledger.
 BUYER_ID_HMAC_KEY = env_str("BUYER_ID_HMAC_KEY", "")
+# Officers' review queue: hours a declaration may wait per lane before it shows as overdue,
+# and the default deadline of a request for information.
+CUSTOMS_REVIEW_SLA_HOURS = {"red": 4, "yellow": 8, "blue": 24, "green": 24}
+CUSTOMS_RFI_HOURS = env_int("CUSTOMS_RFI_HOURS", 48)
 
 # seed_demo writes users with published passwords; only local and test settings allow it.
 DEMO_DATA_ALLOWED = False

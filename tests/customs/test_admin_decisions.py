@@ -42,10 +42,13 @@ def test_an_officer_releases_with_a_reason_through_the_action(held):
     chosen = {"action": "release", "_selected_action": [str(held.pk)]}
 
     asked = client.post(CHANGELIST, chosen)
-    decided = client.post(CHANGELIST, chosen | {"apply": "1", "reason": "Checked the goods."})
+    decided = client.post(
+        CHANGELIST,
+        chosen | {"apply": "1", "reason_code": "DOCUMENTS_VERIFIED", "note": "Checked the goods."},
+    )
 
     assert asked.status_code == 200
-    assert b'name="reason"' in asked.content
+    assert b'name="reason_code"' in asked.content
     assert decided.status_code == 302
     held.refresh_from_db()
     assert held.status == DeclarationStatus.RELEASED
@@ -57,7 +60,13 @@ def test_without_a_reason_nothing_is_decided(held):
 
     response = client.post(
         CHANGELIST,
-        {"action": "release", "_selected_action": [str(held.pk)], "apply": "1", "reason": ""},
+        {
+            "action": "release",
+            "_selected_action": [str(held.pk)],
+            "apply": "1",
+            "reason_code": "DOCUMENTS_VERIFIED",
+            "note": "",
+        },
     )
 
     assert response.status_code == 200  # the form again, with its error
@@ -71,7 +80,13 @@ def test_staff_who_are_not_officers_get_no_decision_actions(held):
     page = client.get(CHANGELIST)
     attempt = client.post(
         CHANGELIST,
-        {"action": "release", "_selected_action": [str(held.pk)], "apply": "1", "reason": "ok"},
+        {
+            "action": "release",
+            "_selected_action": [str(held.pk)],
+            "apply": "1",
+            "note": "ok",
+            "reason_code": "DOCUMENTS_VERIFIED",
+        },
     )
 
     assert page.status_code == 200

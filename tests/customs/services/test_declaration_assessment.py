@@ -229,12 +229,18 @@ def test_every_system_and_officer_action_is_in_the_audit_trail(trade, tariff):
     )
     officer = staff_user(UserRole.OFFICER)
 
-    declaration_release(declaration=held, officer=officer, reason="Checked: cocoa, not a mystery.")
+    declaration_release(
+        declaration=held,
+        officer=officer,
+        reason_code="DOCUMENTS_VERIFIED",
+        note="Checked: cocoa, not a mystery.",
+    )
 
     assert audit_trail(released.pk) == [
         ("declaration.submitted", "system"),
         ("declaration.validated", "system"),
         ("declaration.assessed", "system"),
+        ("declaration.risk_evaluated", "system"),
         ("declaration.released", "system"),
     ]
     assert audit_trail(held.pk) == [
@@ -254,6 +260,11 @@ def test_an_officers_hold_is_audited_with_the_officer(trade, tariff, monkeypatch
     declaration = declaration_of(pay(trade, place(trade)))
     officer = staff_user(UserRole.SUPERVISOR)
 
-    declaration_hold(declaration=declaration, officer=officer, reason="Paperwork check.")
+    declaration_hold(
+        declaration=declaration,
+        officer=officer,
+        reason_code="DOCUMENTS_MISSING",
+        note="Paperwork check.",
+    )
 
     assert audit_trail(declaration.pk)[-1] == ("declaration.held", f"user:{officer.pk}")

@@ -32,12 +32,15 @@ def held_order(trade):
 
 def test_an_officer_releases_held_goods_and_the_order_goes_on_to_the_hub(held_order, officer):
     declaration = declaration_release(
-        declaration=declaration_of(held_order), officer=officer, reason="Code checked: 1806.90"
+        declaration=declaration_of(held_order),
+        officer=officer,
+        reason_code="DOCUMENTS_VERIFIED",
+        note="Code checked: 1806.90",
     )
 
     assert declaration.status == DeclarationStatus.RELEASED
     decision = declaration.decisions.get(to_status="released")
-    assert (decision.actor, decision.reason_code) == (officer, "officer_release")
+    assert (decision.actor, decision.reason_code) == (officer, "DOCUMENTS_VERIFIED")
     assert decision.decided_by == "officer"
     held_order.refresh_from_db()
     assert held_order.status == OrderStatus.HANDED_TO_LOGISTICS
@@ -46,7 +49,10 @@ def test_an_officer_releases_held_goods_and_the_order_goes_on_to_the_hub(held_or
 
 def test_refused_goods_can_be_cancelled_and_go_back_on_sale(held_order, officer):
     declaration_reject(
-        declaration=declaration_of(held_order), officer=officer, reason="Not admissible"
+        declaration=declaration_of(held_order),
+        officer=officer,
+        reason_code="NOT_ADMISSIBLE",
+        note="Not admissible",
     )
     held_order.refresh_from_db()
     assert held_order.status == OrderStatus.REJECTED
@@ -60,10 +66,13 @@ def test_an_officer_can_hold_a_declaration_before_it_is_decided(trade, officer):
     order = pay(trade, place(trade))
 
     declaration = declaration_hold(
-        declaration=declaration_of(order), officer=officer, reason="Random check"
+        declaration=declaration_of(order),
+        officer=officer,
+        reason_code="VALUATION_DOUBT",
+        note="Random check",
     )
 
-    assert (declaration.status, declaration.hold_reason_code) == ("held", "officer_hold")
+    assert (declaration.status, declaration.hold_reason_code) == ("held", "VALUATION_DOUBT")
     order.refresh_from_db()
     assert order.status == OrderStatus.HELD
 
@@ -73,7 +82,12 @@ def test_a_released_declaration_cannot_be_refused(trade, officer):
     clear(order)
 
     with pytest.raises(InvalidTransition) as refused:
-        declaration_reject(declaration=declaration_of(order), officer=officer, reason="Too late")
+        declaration_reject(
+            declaration=declaration_of(order),
+            officer=officer,
+            reason_code="NO_RESPONSE",
+            note="Too late",
+        )
 
     assert refused.value.status == 409
     assert declaration_of(order).status == DeclarationStatus.RELEASED
@@ -84,9 +98,16 @@ def test_decisions_need_an_officer_and_a_reason(held_order, officer):
     declaration = declaration_of(held_order)
 
     with pytest.raises(PermissionDenied):
-        declaration_release(declaration=declaration, officer=clerk, reason="Looks fine")
+        declaration_release(
+            declaration=declaration,
+            officer=clerk,
+            reason_code="DOCUMENTS_VERIFIED",
+            note="Looks fine",
+        )
     with pytest.raises(DomainError) as no_reason:
-        declaration_release(declaration=declaration, officer=officer, reason="   ")
+        declaration_release(
+            declaration=declaration, officer=officer, reason_code="DOCUMENTS_VERIFIED", note="   "
+        )
 
     assert no_reason.value.code == "reason_required"
     assert declaration_of(held_order).status == DeclarationStatus.HELD

@@ -1,18 +1,15 @@
-"""The officers' view of declarations. Decisions (release, hold, reject) are admin actions that
-ask for a reason and go through the customs services; nothing is edited in place."""
+"""The officers' view of declarations. Decisions are admin actions that ask for a reason code
+and a note and go through the customs services (customs.admin.decisions); nothing is edited in
+place. The review queue, the risk tables and the dashboard have their own modules."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.db.models import QuerySet
+from django.contrib import admin
 from django.http import HttpRequest
-from django.template.response import TemplateResponse
 
+from customs.admin.decisions import DecisionActions
 from customs.models import (
     AuditEntry,
     ClearanceDecision,
@@ -20,16 +17,9 @@ from customs.models import (
     Declaration,
     DeclarationLine,
     QuotaLedgerEntry,
+    RuleHit,
     TariffLine,
 )
-from customs.services import (
-    OFFICER_ROLES,
-    declaration_hold,
-    declaration_reject,
-    declaration_release,
-)
-from ewtp.core.errors import DomainError
-from ewtp.core.models import User
 
 if TYPE_CHECKING:  # generic in the stubs only; Django's classes are not subscriptable at run time
     DeclarationAdminBase = admin.ModelAdmin[Declaration]
@@ -39,21 +29,11 @@ if TYPE_CHECKING:  # generic in the stubs only; Django's classes are not subscri
     AuditEntryAdminBase = admin.ModelAdmin[AuditEntry]
     LineInlineBase = admin.TabularInline[DeclarationLine, Declaration]
     DecisionInlineBase = admin.TabularInline[ClearanceDecision, Declaration]
+    RuleHitInlineBase = admin.TabularInline[RuleHit, Declaration]
 else:
     DeclarationAdminBase = CommodityCodeAdminBase = admin.ModelAdmin
     TariffLineAdminBase = QuotaLedgerAdminBase = AuditEntryAdminBase = admin.ModelAdmin
-    LineInlineBase = DecisionInlineBase = admin.TabularInline
-
-Decide = Callable[..., Declaration]
-
-
-class DecisionForm(forms.Form):
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        min_length=3,
-        max_length=1000,
-        help_text="Shown to the marketplace and the merchant; the decision is audited.",
-    )
+    LineInlineBase = DecisionInlineBase = RuleHitInlineBase = admin.TabularInline
 
 
 class ReadOnlyInline:
@@ -84,6 +64,11 @@ class DeclarationLineInline(ReadOnlyInline, LineInlineBase):
     )
 
 
+class RuleHitInline(ReadOnlyInline, RuleHitInlineBase):
+    model = RuleHit
+    fields = readonly_fields = ("rule_name", "lane", "hard_stop", "details", "created_at")
+
+
 class ClearanceDecisionInline(ReadOnlyInline, DecisionInlineBase):
     model = ClearanceDecision
     fields = readonly_fields = (
@@ -96,51 +81,13 @@ class ClearanceDecisionInline(ReadOnlyInline, DecisionInlineBase):
     )
 
 
-def _decide(
-    modeladmin: DeclarationAdmin,
-    request: HttpRequest,
-    queryset: QuerySet[Declaration],
-    *,
-    service: Decide,
-    verb: str,
-) -> TemplateResponse | None:
-    """Ask for the reason, then decide on each selected declaration in its own transaction."""
-    form = DecisionForm(request.POST if "apply" in request.POST else None)
-    if form.is_valid():
-        user = request.user
-        assert isinstance(user, User)  # the admin only admits signed-in staff
-        done = 0
-        for declaration in queryset:
-            try:
-                service(declaration=declaration, officer=user, reason=form.cleaned_data["reason"])
-            except DomainError as exc:
-                modeladmin.message_user(
-                    request, f"{declaration.order_reference}: {exc.detail}", messages.ERROR
-                )
-            else:
-                done += 1
-        if done:
-            modeladmin.message_user(request, f"{verb}: {done} declaration(s).", messages.SUCCESS)
-        return None
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": f"{verb} declarations",
-        "verb": verb,
-        "declarations": list(queryset),
-        "form": form,
-        "action": request.POST.get("action", ""),
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        "opts": modeladmin.model._meta,
-    }
-    return TemplateResponse(request, "admin/customs/declaration/decide.html", context)
-
-
 @admin.register(Declaration)
-class DeclarationAdmin(DeclarationAdminBase):
+class DeclarationAdmin(DecisionActions, DeclarationAdminBase):
     list_display = [
         "order_reference",
         "regime",
         "status",
+        "lane",
         "hold_reason_code",
         "merchant",
         "submitter",
@@ -148,12 +95,11 @@ class DeclarationAdmin(DeclarationAdminBase):
         "currency",
         "created_at",
     ]
-    list_filter = ["status", "regime", "hold_reason_code"]
+    list_filter = ["status", "lane", "regime", "hold_reason_code"]
     list_select_related = ["merchant", "submitter"]
     search_fields = ["order_reference", "=order_id", "consignee_name"]
     date_hierarchy = "created_at"
-    inlines = [DeclarationLineInline, ClearanceDecisionInline]
-    actions = ["release", "hold", "reject"]
+    inlines = [DeclarationLineInline, RuleHitInline, ClearanceDecisionInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -163,32 +109,6 @@ class DeclarationAdmin(DeclarationAdminBase):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-    def has_decide_permission(self, request: HttpRequest) -> bool:
-        user = request.user
-        return (
-            isinstance(user, User)
-            and user.has_perm("customs.change_declaration")
-            and (user.role in OFFICER_ROLES or user.is_superuser)
-        )
-
-    @admin.action(description="Release for entry…", permissions=["decide"])
-    def release(
-        self, request: HttpRequest, queryset: QuerySet[Declaration]
-    ) -> TemplateResponse | None:
-        return _decide(self, request, queryset, service=declaration_release, verb="Release")
-
-    @admin.action(description="Hold for a check…", permissions=["decide"])
-    def hold(
-        self, request: HttpRequest, queryset: QuerySet[Declaration]
-    ) -> TemplateResponse | None:
-        return _decide(self, request, queryset, service=declaration_hold, verb="Hold")
-
-    @admin.action(description="Refuse entry…", permissions=["decide"])
-    def reject(
-        self, request: HttpRequest, queryset: QuerySet[Declaration]
-    ) -> TemplateResponse | None:
-        return _decide(self, request, queryset, service=declaration_reject, verb="Refuse")
 
 
 class ReadOnlyAdmin:
@@ -265,3 +185,7 @@ class AuditEntryAdmin(ReadOnlyAdmin, AuditEntryAdminBase):
     ]
     # Paging by the primary key keeps a long trail's list fast; no count of millions of rows.
     show_full_result_count = False
+
+
+# The officers' queue, the risk tables and the dashboard register themselves on import.
+from customs.admin import dashboard, queue, risk  # noqa: E402, F401

@@ -9,6 +9,17 @@ from django.db import models
 from django.db.models.functions import Length
 from django.utils import timezone
 
+from customs.models.risk import (
+    Lane,
+    MerchantTrust,
+    PartyListEntry,
+    PartyListKind,
+    RiskRule,
+    RuleHit,
+    SamplingPolicy,
+    TrustCriterion,
+    TrustLevel,
+)
 from customs.taxes import TariffRate
 from ewtp.core.models import Organization
 from ewtp.core.money import Money
@@ -128,21 +139,29 @@ class Regime(models.TextChoices):
 class DeclarationStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
     VALIDATED = "validated", "Validated"
+    RISK_ASSESSED = "risk_assessed", "Risk assessed (awaiting an officer)"
+    INSPECTION = "inspection", "Physical inspection"
     RELEASED = "released", "Released"
     HELD = "held", "Held"
     REJECTED = "rejected", "Rejected"
 
 
-# Every move a declaration may make; anything else is an InvalidTransition (409).
+_S = DeclarationStatus
+# Every move a declaration may make; anything else is an InvalidTransition (409). Green and blue
+# lanes are released straight from `validated` by the clearance job (the lane and its rule hits
+# are stored on the declaration); `risk_assessed` means "routed to an officer". An inspection
+# ends in a release or a refusal, never back on hold: the order would already be held.
 DECLARATION_TRANSITIONS: dict[str, frozenset[str]] = {
-    DeclarationStatus.SUBMITTED: frozenset(
-        {DeclarationStatus.VALIDATED, DeclarationStatus.HELD, DeclarationStatus.REJECTED}
-    ),
-    DeclarationStatus.VALIDATED: frozenset({DeclarationStatus.RELEASED, DeclarationStatus.HELD}),
-    DeclarationStatus.HELD: frozenset({DeclarationStatus.RELEASED, DeclarationStatus.REJECTED}),
-    DeclarationStatus.RELEASED: frozenset(),
-    DeclarationStatus.REJECTED: frozenset(),
+    _S.SUBMITTED: frozenset({_S.VALIDATED, _S.HELD, _S.REJECTED}),
+    _S.VALIDATED: frozenset({_S.RISK_ASSESSED, _S.RELEASED, _S.HELD}),
+    _S.RISK_ASSESSED: frozenset({_S.RELEASED, _S.HELD, _S.INSPECTION, _S.REJECTED}),
+    _S.HELD: frozenset({_S.RELEASED, _S.INSPECTION, _S.REJECTED}),
+    _S.INSPECTION: frozenset({_S.RELEASED, _S.REJECTED}),
+    _S.RELEASED: frozenset(),
+    _S.REJECTED: frozenset(),
 }
+# Where a declaration waits for an officer.
+REVIEW_STATUSES = frozenset({_S.RISK_ASSESSED, _S.HELD, _S.INSPECTION})
 
 
 class DeclarationQuerySet(models.QuerySet["Declaration"]):
@@ -151,7 +170,8 @@ class DeclarationQuerySet(models.QuerySet["Declaration"]):
         return self.filter(models.Q(submitter=organization) | models.Q(merchant=organization))
 
     def awaiting_review(self) -> DeclarationQuerySet:
-        return self.filter(status=DeclarationStatus.HELD)
+        """Routed to an officer: a yellow or red lane, on hold, or under inspection."""
+        return self.filter(status__in=REVIEW_STATUSES)
 
 
 class Declaration(models.Model):
@@ -179,6 +199,11 @@ class Declaration(models.Model):
     currency = models.CharField(max_length=3)
     total_value = models.DecimalField(max_digits=14, decimal_places=2)
     hold_reason_code = models.CharField(max_length=64, blank=True)
+    # The risk lane the clearance job gave it (empty until assessed) and whether the random
+    # sample picked it (see customs.risk_rules).
+    lane = models.CharField(max_length=8, choices=Lane.choices, blank=True, db_index=True)
+    sampled = models.BooleanField(default=False)
+    risk_assessed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -225,6 +250,24 @@ class Declaration(models.Model):
 
     def can_move_to(self, status: str) -> bool:
         return status in DECLARATION_TRANSITIONS[self.status]
+
+
+class DeclarationInQueue(Declaration):
+    """The officers' review queue: declarations routed to an officer (see `awaiting_review`)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "declaration in the review queue"
+        verbose_name_plural = "review queue"
+
+
+class ClearanceDashboard(Declaration):
+    """Not data: the admin's entry for the clearance dashboard (charts over declarations)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "clearance dashboard"
+        verbose_name_plural = "clearance dashboard"
 
 
 class DeclarationLine(models.Model):
@@ -354,3 +397,39 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action} {self.object_type}:{self.object_id}"
+
+
+from customs.models.review import (  # noqa: E402  (they refer to Declaration by name)
+    InformationRequest,
+    OfficerReasonCode,
+    ReleaseApproval,
+)
+
+__all__ = [
+    "REVIEW_STATUSES",
+    "AuditEntry",
+    "ClearanceDashboard",
+    "ClearanceDecision",
+    "CommodityCode",
+    "Declaration",
+    "DeclarationInQueue",
+    "DeclarationLine",
+    "DeclarationStatus",
+    "InformationRequest",
+    "Jurisdiction",
+    "Lane",
+    "MerchantTrust",
+    "OfficerReasonCode",
+    "PartyListEntry",
+    "PartyListKind",
+    "QuotaEntryKind",
+    "QuotaLedgerEntry",
+    "Regime",
+    "ReleaseApproval",
+    "RiskRule",
+    "RuleHit",
+    "SamplingPolicy",
+    "TariffLine",
+    "TrustCriterion",
+    "TrustLevel",
+]
