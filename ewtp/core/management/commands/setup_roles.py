@@ -21,6 +21,11 @@ PLATFORM_STAFF = "Platform staff"
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     CUSTOMS_OFFICERS: {
         "customs": ("view", "change"),
+        # Officers maintain the risk rules, watch list, trust flags and sampling themselves.
+        "customs.riskrule": ("add",),
+        "customs.partylistentry": ("add",),
+        "customs.merchanttrust": ("add",),
+        "customs.samplingpolicy": ("add",),
         "logistics": ("view",),
         "marketplace": ("view",),
         # Who a declarant is, but not partners' API keys or other staff accounts.
