@@ -16,6 +16,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("marketplace/", include("marketplace.api.urls")),
     path("customs/", include("customs.api.urls")),
     path("logistics/", include("logistics.api.urls")),
+    path("track/", include("logistics.api.public_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("schema/swagger/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger"),
     path("schema/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),

@@ -1,6 +1,8 @@
-"""The hub's view of airports, flights (with their load) and shipments (with their tracking).
+"""The hub's view of airports, airlines, ULDs, waybills, flights (with their load) and shipments
+(with their tracking).
 
-Read-only: routing and tracking change them through the logistics services."""
+Read-only except reference data (airlines, ULD types): routing and tracking change the rest
+through the logistics services."""
 
 from __future__ import annotations
 
@@ -10,17 +12,35 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from logistics.models import Airport, Flight, Shipment, ShipmentStatusChange, TrackingEvent
+from logistics.models import (
+    Airline,
+    Airport,
+    Flight,
+    HouseWaybill,
+    MasterWaybill,
+    Shipment,
+    ShipmentStatusChange,
+    TrackingEvent,
+    UldType,
+    UnitLoadDevice,
+)
 
 if TYPE_CHECKING:  # generic in the stubs only; Django's classes are not subscriptable at run time
     AirportAdminBase = admin.ModelAdmin[Airport]
+    AirlineAdminBase = admin.ModelAdmin[Airline]
+    UldTypeAdminBase = admin.ModelAdmin[UldType]
+    UldAdminBase = admin.ModelAdmin[UnitLoadDevice]
+    MasterWaybillAdminBase = admin.ModelAdmin[MasterWaybill]
     FlightAdminBase = admin.ModelAdmin[Flight]
     ShipmentAdminBase = admin.ModelAdmin[Shipment]
     EventInlineBase = admin.TabularInline[TrackingEvent, Shipment]
+    MawbEventInlineBase = admin.TabularInline[TrackingEvent, MasterWaybill]
+    HouseInlineBase = admin.TabularInline[HouseWaybill, MasterWaybill]
     ChangeInlineBase = admin.TabularInline[ShipmentStatusChange, Shipment]
 else:
-    AirportAdminBase = FlightAdminBase = ShipmentAdminBase = admin.ModelAdmin
-    EventInlineBase = ChangeInlineBase = admin.TabularInline
+    AirportAdminBase = AirlineAdminBase = UldTypeAdminBase = UldAdminBase = admin.ModelAdmin
+    MasterWaybillAdminBase = FlightAdminBase = ShipmentAdminBase = admin.ModelAdmin
+    EventInlineBase = MawbEventInlineBase = HouseInlineBase = ChangeInlineBase = admin.TabularInline
 
 
 class ReadOnly:
@@ -36,8 +56,70 @@ class ReadOnly:
 
 @admin.register(Airport)
 class AirportAdmin(ReadOnly, AirportAdminBase):
-    list_display = ["iata", "name", "city", "country", "timezone"]
+    list_display = ["iata", "name", "city", "country", "timezone", "served"]
+    list_filter = ["served", "country"]
     search_fields = ["iata", "name", "city"]
+
+
+@admin.register(Airline)
+class AirlineAdmin(AirlineAdminBase):
+    """Reference data: staff add an airline (with its AWB prefix) that is not seeded."""
+
+    list_display = ["awb_prefix", "iata_code", "name"]
+    search_fields = ["awb_prefix", "iata_code", "name"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # waybills refer to it
+
+
+@admin.register(UldType)
+class UldTypeAdmin(UldTypeAdminBase):
+    list_display = ["code", "name", "max_gross_kg"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(UnitLoadDevice)
+class UnitLoadDeviceAdmin(ReadOnly, UldAdminBase):
+    list_display = ["uld_id", "uld_type", "owner_code", "created_at"]
+    list_filter = ["uld_type"]
+    search_fields = ["uld_id"]
+
+
+class HouseWaybillInline(ReadOnly, HouseInlineBase):
+    model = HouseWaybill
+    extra = 0
+    fields = readonly_fields = ("number", "pieces", "weight_kg", "chargeable_weight_kg")
+
+
+class MasterWaybillEventInline(ReadOnly, MawbEventInlineBase):
+    model = TrackingEvent
+    extra = 0
+    fields = readonly_fields = ("occurred_at", "code", "status", "location", "carrier")
+
+
+@admin.register(MasterWaybill)
+class MasterWaybillAdmin(ReadOnly, MasterWaybillAdminBase):
+    list_display = [
+        "awb_display",
+        "airline",
+        "origin",
+        "destination",
+        "pieces",
+        "weight_kg",
+        "organization",
+        "created_at",
+    ]
+    list_filter = ["airline", "destination"]
+    list_select_related = ["airline", "organization"]
+    search_fields = ["awb_number"]
+    date_hierarchy = "created_at"
+    inlines = [HouseWaybillInline, MasterWaybillEventInline]
+
+    @admin.display(description="AWB", ordering="awb_number")
+    def awb_display(self, waybill: MasterWaybill) -> str:
+        return waybill.awb_display
 
 
 @admin.register(Flight)
@@ -47,6 +129,7 @@ class FlightAdmin(ReadOnly, FlightAdminBase):
         "service_date",
         "destination",
         "departure_at",
+        "arrival_at",
         "cutoff_at",
         "capacity_kg",
         "booked_kg",
@@ -95,13 +178,14 @@ class ShipmentAdmin(ReadOnly, ShipmentAdminBase):
         "tracking_number",
         "order_reference",
         "status",
+        "tracking_status",
         "destination",
         "weight_kg",
         "flight",
         "carrier",
         "created_at",
     ]
-    list_filter = ["status", "destination", "carrier"]
+    list_filter = ["status", "tracking_status", "destination", "carrier"]
     list_select_related = ["flight", "carrier"]
     search_fields = ["tracking_number", "order_reference", "=order_id"]
     date_hierarchy = "created_at"

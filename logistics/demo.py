@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ewtp.core.models import Organization
 from logistics.models import Airport, Flight
-from logistics.services import airport_upsert, flight_schedule
+from logistics.services import airlines_load, airport_upsert, flight_schedule, uld_types_load
 
 AIRPORTS: tuple[tuple[str, str, str, str, str], ...] = (
     ("LGG", "Liège Airport", "Liège", "BE", "Europe/Brussels"),
@@ -31,31 +31,48 @@ class Rotation:
     departs: time  # UTC
     capacity_kg: Decimal
     cutoff: timedelta  # before departure
+    block: timedelta  # scheduled gate-to-gate time, for the arrival (ETA)
 
 
 DAILY = frozenset(range(7))
 # Evening departures so the day's cleared parcels make the night's flight.
 ROTATIONS: tuple[Rotation, ...] = (
-    Rotation(
-        "EW801", "HGH", DAILY, time(21, 40), Decimal("100000"), timedelta(hours=4)
-    ),  # 747-400F
-    Rotation(
-        "EW803", "PVG", frozenset({0, 2, 4, 5}), time(19, 15), Decimal("102000"), timedelta(hours=4)
-    ),  # 777F
-    Rotation(
-        "EW805", "CGO", frozenset({1, 3, 6}), time(22, 30), Decimal("100000"), timedelta(hours=5)
+    Rotation(  # 747-400F
+        "EW801", "HGH", DAILY, time(21, 40), Decimal("100000"), timedelta(hours=4),
+        timedelta(hours=10, minutes=40),
+    ),
+    Rotation(  # 777F
+        "EW803", "PVG", frozenset({0, 2, 4, 5}), time(19, 15), Decimal("102000"),
+        timedelta(hours=4), timedelta(hours=10, minutes=50),
     ),
     Rotation(
-        "EW807", "SZX", frozenset({0, 3, 5}), time(20, 5), Decimal("65000"), timedelta(hours=4)
-    ),  # A330-200F
-    Rotation("EW809", "CKG", frozenset({2, 6}), time(23, 10), Decimal("65000"), timedelta(hours=4)),
-)
+        "EW805", "CGO", frozenset({1, 3, 6}), time(22, 30), Decimal("100000"),
+        timedelta(hours=5), timedelta(hours=10, minutes=5),
+    ),
+    Rotation(  # A330-200F
+        "EW807", "SZX", frozenset({0, 3, 5}), time(20, 5), Decimal("65000"),
+        timedelta(hours=4), timedelta(hours=11, minutes=30),
+    ),
+    Rotation(
+        "EW809", "CKG", frozenset({2, 6}), time(23, 10), Decimal("65000"),
+        timedelta(hours=4), timedelta(hours=10, minutes=15),
+    ),
+)  # fmt: skip
+
+
+@transaction.atomic
+def seed_air_cargo_reference() -> None:
+    """Airlines with their AWB prefixes and ULD types (the data migration loads them too)."""
+    airlines_load()
+    uld_types_load()
 
 
 @transaction.atomic
 def seed_airports_and_flights(carrier: Organization, days: int = 14) -> None:
     """The hub, five Chinese gateways and `days` days of flights from today (UTC), operated by
-    `carrier`. Flights are identified by number and date, so running it again adds nothing."""
+    `carrier`, with the airlines and ULD types. Flights are identified by number and date, so
+    running it again adds nothing."""
+    seed_air_cargo_reference()
     airports: dict[str, Airport] = {}
     for iata, name, city, country, zone in AIRPORTS:
         airports[iata] = airport_upsert(
@@ -77,4 +94,5 @@ def seed_airports_and_flights(carrier: Organization, days: int = 14) -> None:
                 departure_at=departure,
                 cutoff_at=departure - rotation.cutoff,
                 capacity_kg=rotation.capacity_kg,
+                arrival_at=departure + rotation.block,
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ewtp.core.models import Organization
 from logistics.models import Flight, Shipment, ShipmentStatus, TrackingEvent
 
 SHIPMENT_CREATED = "logistics.shipment.created"
@@ -12,6 +13,8 @@ SHIPMENT_DEPARTED = "logistics.shipment.departed"
 SHIPMENT_ARRIVED = "logistics.shipment.arrived"
 SHIPMENT_DELIVERED = "logistics.shipment.delivered"
 TRACKING_EVENT_RECORDED = "logistics.tracking_event.recorded"
+# The bulk path: one event per batch per recipient, listing the shipments that moved.
+TRACKING_BATCH_RECORDED = "logistics.tracking_events.batch_recorded"
 
 EVENT_FOR_STATUS: dict[str, str] = {
     ShipmentStatus.CREATED: SHIPMENT_CREATED,
@@ -58,8 +61,9 @@ def shipment_event_data(shipment: Shipment) -> dict[str, Any]:
     }
 
 
-def tracking_event_data(event: TrackingEvent) -> dict[str, Any]:
-    shipment = event.shipment
+def tracking_event_data(
+    event: TrackingEvent, *, shipment: Shipment, reporter: Organization
+) -> dict[str, Any]:
     return {
         "id": str(event.id),
         "shipment_id": str(shipment.id),
@@ -70,8 +74,9 @@ def tracking_event_data(event: TrackingEvent) -> dict[str, Any]:
         "status": event.status,
         "location": event.location,
         "remarks": event.remarks,
-        "carrier": event.carrier.slug,
+        "carrier": reporter.slug,
         "occurred_at": event.occurred_at.isoformat(),
         "received_at": event.received_at.isoformat(),
         "shipment_status": shipment.status,
+        "tracking_status": shipment.tracking_status,
     }

@@ -11,16 +11,24 @@ from django.db import models
 from django.utils import timezone
 
 from ewtp.core.models import Organization
+from logistics.tracking_codes import CODE_MAX_LENGTH, TrackingStatus
+from logistics.uuid7 import uuid7
 
 HUB_IATA = "LGG"
 
 
 class Airport(models.Model):
+    """An airport of the network (`served`: the hub flies there) or one named by a waybill or a
+    report (origins, transfer points), kept for its name and time zone."""
+
     iata = models.CharField(max_length=3, primary_key=True)
     name = models.CharField(max_length=200)
     city = models.CharField(max_length=100)
     country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
     timezone = models.CharField(max_length=64, help_text="IANA zone, for display only")
+    served = models.BooleanField(
+        default=True, help_text="The hub ships parcels to it (a destination or the hub itself)"
+    )
 
     class Meta:
         ordering = ["iata"]
@@ -66,6 +74,9 @@ class Flight(models.Model):
     origin = models.ForeignKey(Airport, on_delete=models.PROTECT, related_name="+")
     destination = models.ForeignKey(Airport, on_delete=models.PROTECT, related_name="+")
     departure_at = models.DateTimeField()
+    arrival_at = models.DateTimeField(
+        null=True, blank=True, help_text="Scheduled arrival (UTC): the parcels' ETA"
+    )
     cutoff_at = models.DateTimeField(help_text="Last acceptance of cargo for this flight")
     capacity_kg = models.DecimalField(max_digits=10, decimal_places=3)
     booked_kg = models.DecimalField(max_digits=10, decimal_places=3, default=Decimal("0"))
@@ -105,6 +116,11 @@ class Flight(models.Model):
                 condition=~models.Q(origin=models.F("destination")),
                 name="flight_origin_not_destination",
             ),
+            models.CheckConstraint(
+                condition=models.Q(arrival_at__isnull=True)
+                | models.Q(arrival_at__gt=models.F("departure_at")),
+                name="flight_arrival_after_departure",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -113,6 +129,182 @@ class Flight(models.Model):
     @property
     def remaining_kg(self) -> Decimal:
         return self.capacity_kg - self.booked_kg
+
+
+class Airline(models.Model):
+    """An airline that issues air waybills, known by its 3-digit AWB prefix."""
+
+    awb_prefix = models.CharField(max_length=3, primary_key=True)
+    iata_code = models.CharField(max_length=2, db_index=True)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["awb_prefix"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(awb_prefix__regex=r"^[0-9]{3}$"), name="airline_prefix_3_digits"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(iata_code__regex=r"^[A-Z0-9]{2}$"),
+                name="airline_iata_code_2_chars",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.awb_prefix} {self.iata_code} {self.name}"
+
+
+class UldType(models.Model):
+    """A type of unit load device (container or pallet) and the most it may weigh loaded."""
+
+    code = models.CharField(max_length=3, primary_key=True)
+    name = models.CharField(max_length=100)
+    max_gross_kg = models.DecimalField(max_digits=8, decimal_places=1)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[A-Z]{3}$"), name="uld_type_3_letters"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_gross_kg__gt=0), name="uld_type_max_gross_gt_0"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class UnitLoadDevice(models.Model):
+    """A container or pallet, by its IATA id (`AKE12345LH`: type, serial, owner)."""
+
+    uld_id = models.CharField(max_length=10, primary_key=True)
+    uld_type = models.ForeignKey(UldType, on_delete=models.PROTECT, related_name="+")
+    owner_code = models.CharField(max_length=2)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uld_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(uld_id__regex=r"^[A-Z]{3}[0-9]{4,5}[A-Z0-9]{2}$"),
+                name="uld_id_iata_format",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(uld_id__startswith=models.F("uld_type_id")),
+                name="uld_id_starts_with_type",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(uld_id__endswith=models.F("owner_code")),
+                name="uld_id_ends_with_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.uld_id
+
+    @property
+    def max_gross_kg(self) -> Decimal:
+        return self.uld_type.max_gross_kg
+
+
+class MasterWaybillQuerySet(models.QuerySet["MasterWaybill"]):
+    def owned_by(self, organization: Organization) -> MasterWaybillQuerySet:
+        return self.filter(organization=organization)
+
+
+class MasterWaybill(models.Model):
+    """A master air waybill (MAWB): the airline's contract for one consolidation, which carries
+    house waybills (HAWB), which carry parcels. Each organisation keeps its own record of an AWB
+    it handles; `awb_number` is the 11 digits, shown as PPP-SSSSSSSC."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", help_text="Who recorded it"
+    )
+    awb_number = models.CharField(max_length=11)
+    airline = models.ForeignKey(Airline, on_delete=models.PROTECT, related_name="+")
+    origin = models.ForeignKey(
+        Airport, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    destination = models.ForeignKey(
+        Airport, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    flight = models.ForeignKey(
+        Flight, on_delete=models.PROTECT, null=True, blank=True, related_name="master_waybills"
+    )
+    pieces = models.PositiveIntegerField()
+    weight_kg = models.DecimalField(max_digits=10, decimal_places=3, help_text="Gross weight")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = MasterWaybillQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "awb_number"], name="mawb_once_per_organization"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(awb_number__regex=r"^[0-9]{11}$"), name="mawb_awb_11_digits"
+            ),
+            # The prefix is the issuing airline's; the check digit is checked by logistics.awb.
+            models.CheckConstraint(
+                condition=models.Q(awb_number__startswith=models.F("airline_id")),
+                name="mawb_awb_prefix_is_airline",
+            ),
+            models.CheckConstraint(condition=models.Q(pieces__gt=0), name="mawb_pieces_gt_0"),
+            models.CheckConstraint(condition=models.Q(weight_kg__gt=0), name="mawb_weight_gt_0"),
+            models.CheckConstraint(
+                condition=~models.Q(origin=models.F("destination")),
+                name="mawb_origin_not_destination",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.awb_display
+
+    @property
+    def awb_display(self) -> str:
+        return f"{self.awb_number[:3]}-{self.awb_number[3:]}"
+
+
+class HouseWaybill(models.Model):
+    """A forwarder's house waybill (HAWB) inside a MAWB; parcels travel under it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    master_waybill = models.ForeignKey(
+        MasterWaybill, on_delete=models.PROTECT, related_name="house_waybills"
+    )
+    number = models.CharField(max_length=16)
+    pieces = models.PositiveIntegerField()
+    weight_kg = models.DecimalField(max_digits=10, decimal_places=3)
+    chargeable_weight_kg = models.DecimalField(
+        max_digits=10, decimal_places=1, help_text="max(gross, LxWxH/6000) up to the next 0.5 kg"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["master_waybill", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["master_waybill", "number"], name="hawb_number_once_per_mawb"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(number__regex=r"^[A-Z0-9]{1,16}$"), name="hawb_number_format"
+            ),
+            models.CheckConstraint(condition=models.Q(pieces__gt=0), name="hawb_pieces_gt_0"),
+            models.CheckConstraint(condition=models.Q(weight_kg__gt=0), name="hawb_weight_gt_0"),
+            models.CheckConstraint(
+                condition=models.Q(chargeable_weight_kg__gte=models.F("weight_kg")),
+                name="hawb_chargeable_at_least_gross",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
 
 
 class ShipmentStatus(models.TextChoices):
@@ -155,14 +347,15 @@ class Shipment(models.Model):
     marketplace = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     merchant = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     consignee_country = models.CharField(max_length=2)
-    destination = models.ForeignKey(Airport, on_delete=models.PROTECT, related_name="+")
+    # Indexed in Meta without Django's extra `LIKE` indexes: every index of this table is
+    # written again whenever a tracking update cannot be a HOT update.
+    destination = models.ForeignKey(
+        Airport, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     weight_kg = models.DecimalField(max_digits=9, decimal_places=3)
-    tracking_number = models.CharField(max_length=13, unique=True)
+    tracking_number = models.CharField(max_length=13)
     status = models.CharField(
-        max_length=16,
-        choices=ShipmentStatus.choices,
-        default=ShipmentStatus.CREATED,
-        db_index=True,
+        max_length=16, choices=ShipmentStatus.choices, default=ShipmentStatus.CREATED
     )
     flight = models.ForeignKey(
         Flight, on_delete=models.PROTECT, null=True, blank=True, related_name="shipments"
@@ -175,6 +368,20 @@ class Shipment(models.Model):
         related_name="+",
         help_text="The operating carrier of the flight",
     )
+    house_waybill = models.ForeignKey(
+        HouseWaybill,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="shipments",
+        help_text="The house waybill it flies under, once consolidated",
+    )
+    # Where the parcel stands by its tracking reports (see logistics.tracking_codes.advance).
+    tracking_status = models.CharField(
+        max_length=32, choices=TrackingStatus.choices, default=TrackingStatus.INFO_RECEIVED
+    )
+    tracking_rank = models.PositiveSmallIntegerField(default=0)
+    tracking_status_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(default=timezone.now)
     routed_at = models.DateTimeField(null=True, blank=True)
@@ -184,7 +391,12 @@ class Shipment(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="shipment_by_status"),
+            models.Index(fields=["destination"], name="shipment_by_destination"),
+        ]
         constraints = [
+            models.UniqueConstraint(fields=["tracking_number"], name="shipment_tracking_number"),
             models.CheckConstraint(
                 condition=models.Q(weight_kg__gt=0), name="shipment_weight_gt_0"
             ),
@@ -218,59 +430,49 @@ class ShipmentStatusChange(models.Model):
         return f"{self.from_status or '-'} → {self.to_status}"
 
 
-class TrackingCode(models.TextChoices):
-    """IATA Cargo-IMP status codes as carriers send them."""
-
-    RCS = "RCS", "Received from shipper"
-    MAN = "MAN", "Manifested"
-    DEP = "DEP", "Departed"
-    ARR = "ARR", "Arrived"
-    RCF = "RCF", "Received from flight"
-    NFD = "NFD", "Notified for delivery"
-    DLV = "DLV", "Delivered"
-    DIS = "DIS", "Discrepancy"
-
-
-class TrackingStatus(models.TextChoices):
-    """The carrier's code in our words, the same whichever carrier reported it."""
-
-    RECEIVED = "received", "Received"
-    MANIFESTED = "manifested", "Manifested"
-    DEPARTED = "departed", "Departed"
-    ARRIVED = "arrived", "Arrived"
-    AWAITING_DELIVERY = "awaiting_delivery", "Awaiting delivery"
-    DELIVERED = "delivered", "Delivered"
-    EXCEPTION = "exception", "Exception"
-
-
-TRACKING_STATUS_FOR_CODE: dict[str, TrackingStatus] = {
-    TrackingCode.RCS: TrackingStatus.RECEIVED,
-    TrackingCode.MAN: TrackingStatus.MANIFESTED,
-    TrackingCode.DEP: TrackingStatus.DEPARTED,
-    TrackingCode.ARR: TrackingStatus.ARRIVED,
-    TrackingCode.RCF: TrackingStatus.ARRIVED,
-    TrackingCode.NFD: TrackingStatus.AWAITING_DELIVERY,
-    TrackingCode.DLV: TrackingStatus.DELIVERED,
-    TrackingCode.DIS: TrackingStatus.EXCEPTION,
-}
-
-# The tracking statuses that move a shipment; the others are recorded without moving it.
+# The tracking statuses that move a shipment's lifecycle; the others only move its tracking status.
 SHIPMENT_STATUS_FOR_TRACKING: dict[str, ShipmentStatus] = {
     TrackingStatus.DEPARTED: ShipmentStatus.DEPARTED,
     TrackingStatus.ARRIVED: ShipmentStatus.ARRIVED,
+    TrackingStatus.OUT_FOR_DELIVERY: ShipmentStatus.ARRIVED,
     TrackingStatus.DELIVERED: ShipmentStatus.DELIVERED,
 }
 
 
 class TrackingEvent(models.Model):
-    """One report from a carrier. Append-only: a carrier resending a report (same partner
-    event id) is a duplicate, not a second row, and rows are never changed."""
+    """One report from a partner, about one parcel or one master air waybill (whose parcels
+    see it by reference, never as copies). Append-only: a partner resending a report (same
+    partner event id) is a duplicate, not a second row, and rows are never changed. `code` is
+    the raw code as sent; `status` its meaning from `logistics.tracking_codes`."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    shipment = models.ForeignKey(Shipment, on_delete=models.PROTECT, related_name="tracking_events")
-    carrier = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    # Indexed by tracking_by_shipment / tracking_by_mawb / the dedupe key below: the hot path
+    # pays for every index on each insert, so the foreign keys get no index of their own.
+    shipment = models.ForeignKey(
+        Shipment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tracking_events",
+        db_index=False,
+    )
+    master_waybill = models.ForeignKey(
+        MasterWaybill,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tracking_events",
+        db_index=False,
+    )
+    carrier = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who reported it",
+        db_index=False,
+    )
     partner_event_id = models.CharField(max_length=100)
-    code = models.CharField(max_length=3, choices=TrackingCode.choices)
+    code = models.CharField(max_length=CODE_MAX_LENGTH, help_text="The raw code as reported")
     status = models.CharField(max_length=32, choices=TrackingStatus.choices)
     location = models.CharField(max_length=3, blank=True, help_text="IATA code")
     remarks = models.CharField(max_length=500, blank=True)
@@ -279,11 +481,23 @@ class TrackingEvent(models.Model):
 
     class Meta:
         ordering = ["occurred_at", "received_at"]
-        indexes = [models.Index(fields=["shipment", "occurred_at"], name="tracking_by_shipment")]
+        indexes = [
+            models.Index(fields=["shipment", "occurred_at"], name="tracking_by_shipment"),
+            models.Index(
+                fields=["master_waybill", "occurred_at"],
+                name="tracking_by_mawb",
+                condition=models.Q(master_waybill__isnull=False),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["carrier", "partner_event_id"], name="tracking_event_once_per_carrier"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(shipment__isnull=False, master_waybill__isnull=True)
+                | models.Q(shipment__isnull=True, master_waybill__isnull=False),
+                name="tracking_event_of_parcel_or_mawb",
+            ),
         ]
 
     def __str__(self) -> str:

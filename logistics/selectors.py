@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import time
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 
 from ewtp.core.errors import NotFound
 from ewtp.core.models import Organization
-from logistics.models import HUB_IATA, Airport, Flight, Shipment
+from logistics import airports
+from logistics.models import HUB_IATA, Airport, Flight, MasterWaybill, Shipment, TrackingEvent
+from logistics.tracking_codes import PROGRESS_RANK, TRACKING_CODES, TrackingStatus
 
 
 def destination_is_served(*, iata: str, country: str) -> bool:
     """Whether the hub flies to this airport, in this country."""
-    return Airport.objects.exclude(iata=HUB_IATA).filter(iata=iata, country=country).exists()
+    return (
+        Airport.objects.exclude(iata=HUB_IATA)
+        .filter(iata=iata, country=country, served=True)
+        .exists()
+    )
 
 
 def shipment_list(
@@ -34,13 +43,26 @@ def shipment_list(
 def shipment_get(*, organization: Organization, shipment_id: uuid.UUID) -> Shipment:
     shipment = (
         shipment_list(organization=organization)
-        .prefetch_related("tracking_events")
+        .select_related("house_waybill__master_waybill")
         .filter(pk=shipment_id)
         .first()
     )
     if shipment is None:
         raise NotFound("No such shipment.")
     return shipment
+
+
+def tracking_timeline(*, shipment: Shipment) -> list[TrackingEvent]:
+    """The parcel's own reports and those of its master air waybill (seen by reference), in
+    the order they happened."""
+    about = Q(shipment=shipment)
+    if shipment.house_waybill is not None:
+        about |= Q(master_waybill_id=shipment.house_waybill.master_waybill_id)
+    return list(
+        TrackingEvent.objects.filter(about)
+        .select_related("master_waybill")
+        .order_by("occurred_at", "received_at", "id")
+    )
 
 
 def flight_list(
@@ -56,3 +78,168 @@ def flight_list(
     if departing_after is not None:
         flights = flights.filter(departure_at__gt=departing_after)
     return flights
+
+
+def master_waybill_list(
+    *, organization: Organization, awb_number: str | None = None
+) -> QuerySet[MasterWaybill]:
+    """The MAWBs the organisation recorded."""
+    waybills = MasterWaybill.objects.owned_by(organization).select_related("airline", "flight")
+    if awb_number is not None:
+        waybills = waybills.filter(awb_number=awb_number)
+    return waybills
+
+
+def master_waybill_get(
+    *, organization: Organization, master_waybill_id: uuid.UUID
+) -> MasterWaybill:
+    waybill = master_waybill_list(organization=organization).filter(pk=master_waybill_id).first()
+    if waybill is None:
+        raise NotFound("No such air waybill.")
+    return waybill
+
+
+# --- Public tracking: what anyone holding the number may see. No personal data and nothing of
+# any tenant: no consignee, merchant, marketplace, carrier, order or weight.
+
+
+@dataclass(frozen=True, slots=True)
+class PublicPlace:
+    iata: str
+    name: str | None
+    country: str | None
+    time_zone: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PublicTime:
+    utc: datetime
+    local: str | None
+    time_zone: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PublicTrackingEvent:
+    status: str
+    code: str
+    description: str
+    place: PublicPlace | None
+    occurred_at: datetime
+    local_time: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PublicTracking:
+    tracking_number: str
+    status: str
+    status_label: str
+    status_at: datetime | None
+    origin: PublicPlace
+    destination: PublicPlace
+    eta: PublicTime | None
+    events: list[PublicTrackingEvent]
+
+
+# Airports change a few times a year; each process keeps the table for a few minutes rather
+# than joining it into every public lookup.
+_AIRPORTS_TTL_S = 300.0
+_airports: tuple[float, dict[str, PublicPlace]] = (0.0, {})
+
+
+def _known_airports() -> dict[str, PublicPlace]:
+    global _airports  # a per-process cache, replaced whole
+    loaded_at, places = _airports
+    if time.monotonic() - loaded_at > _AIRPORTS_TTL_S:
+        places = {
+            iata: PublicPlace(iata, name, country, zone)
+            for iata, name, country, zone in Airport.objects.values_list(
+                "iata", "name", "country", "timezone"
+            )
+        }
+        _airports = (time.monotonic(), places)
+    return places
+
+
+def _place(iata: str) -> PublicPlace:
+    known = _known_airports()
+    place = known.get(iata)
+    if place is not None:
+        return place
+    airport = Airport.objects.filter(iata=iata).first()  # added since the cache was loaded
+    if airport is not None:
+        known[iata] = PublicPlace(iata, airport.name, airport.country, airport.timezone)
+        return known[iata]
+    record = airports.lookup(iata)
+    if record is not None:
+        return PublicPlace(iata, record.name, record.country, record.timezone)
+    return PublicPlace(iata, None, None, None)
+
+
+def _local(moment: datetime, place: PublicPlace | None) -> str | None:
+    if place is None or place.time_zone is None:
+        return None
+    return moment.astimezone(airports.zone(place.time_zone)).isoformat()
+
+
+_PUBLIC_PARCEL = """
+    SELECT s.id, s.tracking_number, s.tracking_status, s.tracking_rank, s.tracking_status_at,
+           s.destination_id, f.arrival_at, f.destination_id, h.master_waybill_id
+    FROM logistics_shipment s
+    LEFT JOIN logistics_flight f ON f.id = s.flight_id
+    LEFT JOIN logistics_housewaybill h ON h.id = s.house_waybill_id
+    WHERE s.tracking_number = %s"""
+_PUBLIC_EVENTS = """
+    SELECT code, status, location, occurred_at FROM (
+        SELECT code, status, location, occurred_at, received_at, id
+        FROM logistics_trackingevent WHERE shipment_id = %s
+        UNION ALL
+        SELECT code, status, location, occurred_at, received_at, id
+        FROM logistics_trackingevent WHERE master_waybill_id = %s
+    ) timeline ORDER BY occurred_at, received_at, id"""
+
+
+def public_tracking(*, tracking_number: str) -> PublicTracking:
+    """A parcel's public timeline: normalised statuses with places and local times, and the
+    ETA of its flight. Unknown numbers are NotFound. Two indexed queries and no ORM: this is
+    the most-read page of the platform."""
+    with connection.cursor() as cursor:
+        cursor.execute(_PUBLIC_PARCEL, [tracking_number])
+        row = cursor.fetchone()
+        if row is None:
+            raise NotFound("No parcel with this tracking number.")
+        (shipment_id, number, status, rank, status_at, destination, arrival_at,
+         arrives_at, mawb_id) = row  # fmt: skip
+        cursor.execute(_PUBLIC_EVENTS, [shipment_id, mawb_id])
+        rows = cursor.fetchall()
+    timeline = []
+    for code, event_status, location, occurred_at in rows:
+        spec = TRACKING_CODES.get(code)
+        place = _place(location) if location else None
+        timeline.append(
+            PublicTrackingEvent(
+                status=event_status,
+                code=code,
+                description=spec.description if spec else TrackingStatus(event_status).label,
+                place=place,
+                occurred_at=occurred_at,
+                local_time=_local(occurred_at, place),
+            )
+        )
+    eta = None
+    if arrival_at is not None and rank < PROGRESS_RANK[TrackingStatus.ARRIVED]:
+        arrival_place = _place(arrives_at)
+        eta = PublicTime(
+            utc=arrival_at,
+            local=_local(arrival_at, arrival_place),
+            time_zone=arrival_place.time_zone,
+        )
+    return PublicTracking(
+        tracking_number=number,
+        status=status,
+        status_label=TrackingStatus(status).label,
+        status_at=status_at,
+        origin=_place(HUB_IATA),
+        destination=_place(destination),
+        eta=eta,
+        events=timeline,
+    )

@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ewtp.core.api.serializers import StrictSerializer
-from logistics.models import FlightStatus, ShipmentStatus, TrackingCode, TrackingStatus
+from logistics import awb
+from logistics.models import FlightStatus, ShipmentStatus
+from logistics.services.tracking_batch import (
+    ACCEPTED,
+    DUPLICATE,
+    MAX_BATCH,
+    REJECTED,
+    REJECTION_CODES,
+)
+from logistics.tracking_codes import TRACKING_CODE_TABLE, TRACKING_CODES, TrackingStatus
+
+TRACKING_CODE_HELP = "Raw tracking code: IATA Cargo-IMP (MAWB level) or a hub/last-mile scan. " + (
+    "; ".join(f"{spec.code} → {spec.status.value}" for spec in TRACKING_CODE_TABLE)
+)
 
 
 class AwareDateTimeField(serializers.DateTimeField):
@@ -54,16 +68,12 @@ class TrackingStatusField(serializers.ChoiceField):
 
 
 @extend_schema_field(
-    {
-        "type": "string",
-        "enum": TrackingCode.values,
-        "description": "IATA Cargo-IMP status code",
-    },
+    {"type": "string", "enum": list(TRACKING_CODES), "description": TRACKING_CODE_HELP},
     component_name="TrackingCode",
 )
 class TrackingCodeField(serializers.ChoiceField):
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=TrackingCode.choices, **kwargs)
+        super().__init__(choices=[(code, code) for code in TRACKING_CODES], **kwargs)
 
 
 class FlightOutput(serializers.Serializer[Any]):
@@ -118,14 +128,38 @@ class ShipmentOutput(serializers.Serializer[Any]):
     weight_kg = WeightField()
     carrier = serializers.CharField(source="carrier.slug", allow_null=True, default=None)
     flight = FlightSummaryOutput(allow_null=True)
+    tracking_status = TrackingStatusField()
+    tracking_status_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     routed_at = serializers.DateTimeField(allow_null=True)
     delivered_at = serializers.DateTimeField(allow_null=True)
 
 
+class ShipmentTrackingEventOutput(TrackingEventOutput):
+    awb_number = serializers.CharField(
+        source="master_waybill.awb_display",
+        allow_null=True,
+        default=None,
+        help_text="Set when the report is about the parcel's master air waybill",
+    )
+
+
 class ShipmentDetailOutput(ShipmentOutput):
-    tracking_events = TrackingEventOutput(many=True)
+    house_waybill = serializers.CharField(
+        source="house_waybill.number", allow_null=True, default=None
+    )
+    awb_number = serializers.CharField(
+        source="house_waybill.master_waybill.awb_display", allow_null=True, default=None
+    )
+    tracking_events = serializers.SerializerMethodField(
+        help_text="The parcel's reports and its MAWB's, in time order"
+    )
+
+    @extend_schema_field(ShipmentTrackingEventOutput(many=True))
+    def get_tracking_events(self, shipment: Any) -> list[dict[str, Any]]:
+        timeline = self.context["timeline"]
+        return ShipmentTrackingEventOutput(timeline, many=True).data  # type: ignore[return-value]
 
 
 class ShipmentListQuery(serializers.Serializer[Any]):
@@ -150,3 +184,160 @@ class TrackingEventRecordedOutput(TrackingEventOutput):
     tracking_number = serializers.CharField(source="shipment.tracking_number")
     shipment_id = serializers.UUIDField()
     shipment_status = ShipmentStatusField(source="shipment.status")
+
+
+# --- Master air waybills
+
+
+class AwbNumberField(serializers.CharField):
+    """An air waybill number, PPP-SSSSSSSC (or the 11 digits); its check digit is checked here
+    and its prefix against the airlines we know by the service."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("help_text", "Air waybill number, e.g. 020-12345675")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        text = super().to_internal_value(data)
+        try:
+            awb.parse(text)
+        except awb.AwbInvalid as invalid:
+            raise serializers.ValidationError(invalid.detail, code=invalid.code) from None
+        return text
+
+
+class MasterWaybillCreateInput(StrictSerializer):
+    awb_number = AwbNumberField()
+    origin = serializers.RegexField(
+        r"^[A-Z]{3}$", required=False, allow_null=True, default=None, help_text="IATA code"
+    )
+    destination = serializers.RegexField(
+        r"^[A-Z]{3}$", required=False, allow_null=True, default=None, help_text="IATA code"
+    )
+    flight_id = serializers.UUIDField(
+        required=False, allow_null=True, default=None, help_text="One of your flights"
+    )
+    pieces = serializers.IntegerField(min_value=1, max_value=100_000)
+    weight_kg = serializers.DecimalField(
+        max_digits=10, decimal_places=3, min_value=Decimal("0.001"), help_text="Gross weight"
+    )
+
+    def validate_weight_kg(self, value: Decimal) -> Decimal:
+        if isinstance(self.initial_data.get("weight_kg"), float):
+            # a float cannot carry an exact weight; send a string
+            raise serializers.ValidationError("Send the weight as a string.", code="invalid")
+        return value
+
+
+class MasterWaybillOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    awb_number = serializers.CharField(source="awb_display", help_text="PPP-SSSSSSSC")
+    airline = serializers.CharField(source="airline.name")
+    airline_code = serializers.CharField(source="airline.iata_code")
+    origin = serializers.CharField(source="origin_id", allow_null=True)
+    destination = serializers.CharField(source="destination_id", allow_null=True)
+    flight = FlightSummaryOutput(allow_null=True)
+    pieces = serializers.IntegerField()
+    weight_kg = WeightField()
+    created_at = serializers.DateTimeField()
+
+
+class MasterWaybillListQuery(serializers.Serializer[Any]):
+    awb_number = AwbNumberField(required=False)
+
+
+# --- Bulk tracking ingest (documentation only: the hot path validates in plain Python)
+
+
+class TrackingEventBatchItemInput(serializers.Serializer[Any]):
+    event_id = serializers.CharField(
+        max_length=100, help_text="Your id of this report; resending it is a no-op"
+    )
+    tracking_number = serializers.CharField(
+        required=False, help_text="The parcel (UPU S10); or give awb_number"
+    )
+    awb_number = serializers.CharField(
+        required=False,
+        help_text="A master air waybill of yours, for Cargo-IMP codes; or give tracking_number",
+    )
+    code = TrackingCodeField()
+    occurred_at = serializers.DateTimeField(help_text="ISO 8601 with offset; at most 5 min ahead")
+    location = serializers.CharField(required=False, allow_blank=True, help_text="IATA code")
+    remarks = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class TrackingEventBatchInput(serializers.Serializer[Any]):
+    events = serializers.ListField(child=TrackingEventBatchItemInput(), max_length=MAX_BATCH)
+
+
+@extend_schema_field(
+    {"type": "string", "enum": list(REJECTION_CODES)}, component_name="TrackingRejectionCode"
+)
+class RejectionCodeField(serializers.CharField):
+    pass
+
+
+@extend_schema_field(
+    {"type": "string", "enum": [ACCEPTED, DUPLICATE, REJECTED]},
+    component_name="TrackingBatchResult",
+)
+class BatchResultField(serializers.CharField):
+    pass
+
+
+class TrackingEventBatchResultOutput(serializers.Serializer[Any]):
+    result = BatchResultField()
+    event_id = serializers.CharField(allow_null=True, required=False)
+    id = serializers.UUIDField(required=False, help_text="The stored report (accepted only)")
+    code = RejectionCodeField(required=False, help_text="Why it was rejected")
+    field = serializers.CharField(required=False, help_text="The field at fault")
+    message = serializers.CharField(required=False)
+
+
+class TrackingEventBatchOutput(serializers.Serializer[Any]):
+    accepted = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    shipments_moved = serializers.IntegerField()
+    results = TrackingEventBatchResultOutput(
+        many=True, help_text="One per event, in the order sent"
+    )
+
+
+# --- Public tracking (no personal data: no consignee, merchant, marketplace or order)
+
+
+class PublicPlaceOutput(serializers.Serializer[Any]):
+    iata = serializers.CharField()
+    name = serializers.CharField(allow_null=True)
+    country = serializers.CharField(allow_null=True)
+    time_zone = serializers.CharField(allow_null=True)
+
+
+class PublicTimeOutput(serializers.Serializer[Any]):
+    utc = serializers.DateTimeField(help_text="ISO 8601, UTC")
+    local = serializers.CharField(
+        allow_null=True, help_text="The same instant in the place's time zone, with its offset"
+    )
+    time_zone = serializers.CharField(allow_null=True)
+
+
+class PublicTrackingEventOutput(serializers.Serializer[Any]):
+    status = TrackingStatusField()
+    code = serializers.CharField(help_text="The raw code as reported")
+    description = serializers.CharField()
+    place = PublicPlaceOutput(allow_null=True)
+    occurred_at = serializers.DateTimeField(help_text="ISO 8601, UTC")
+    local_time = serializers.CharField(allow_null=True, help_text="Local time at the place")
+
+
+class PublicTrackingOutput(serializers.Serializer[Any]):
+    tracking_number = serializers.CharField()
+    status = TrackingStatusField()
+    status_label = serializers.CharField()
+    status_at = serializers.DateTimeField(allow_null=True)
+    origin = PublicPlaceOutput()
+    destination = PublicPlaceOutput()
+    eta = PublicTimeOutput(allow_null=True, help_text="Scheduled arrival of the parcel's flight")
+    events = PublicTrackingEventOutput(many=True, help_text="Oldest first")

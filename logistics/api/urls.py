@@ -1,4 +1,4 @@
-"""Routes under /api/v1/logistics/."""
+"""Routes under /api/v1/logistics/ (the public tracking route is in public_urls)."""
 
 from django.urls import path
 
@@ -13,8 +13,23 @@ urlpatterns = [
     ),
     path("flights/", views.FlightListApi.as_view(), name="logistics-flights"),
     path(
+        "master-waybills/",
+        views.MasterWaybillListCreateApi.as_view(),
+        name="logistics-master-waybills",
+    ),
+    path(
+        "master-waybills/<uuid:master_waybill_id>/",
+        views.MasterWaybillDetailApi.as_view(),
+        name="logistics-master-waybill",
+    ),
+    path(
         "tracking-events/",
         views.TrackingEventCreateApi.as_view(),
         name="logistics-tracking-events",
+    ),
+    path(
+        "tracking-events/batch/",
+        views.TrackingEventBatchApi.as_view(),
+        name="logistics-tracking-events-batch",
     ),
 ]

@@ -3,28 +3,40 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
+from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ewtp.core.api.base import PartnerApi
+from ewtp.core.api.base import PartnerApi, PublicApi
 from ewtp.core.api.pagination import CreatedCursorPagination
+from ewtp.core.errors import DomainError, NotFound
 from ewtp.core.models import OrganizationKind
 from ewtp.core.scopes import Scope
-from logistics import selectors, services
+from logistics import awb, selectors, services
 from logistics.api.serializers import (
     FlightListQuery,
     FlightOutput,
+    MasterWaybillCreateInput,
+    MasterWaybillListQuery,
+    MasterWaybillOutput,
+    PublicTrackingOutput,
     ShipmentDetailOutput,
     ShipmentListQuery,
     ShipmentOutput,
+    TrackingEventBatchInput,
+    TrackingEventBatchOutput,
     TrackingEventCreateInput,
     TrackingEventRecordedOutput,
 )
 from logistics.models import ShipmentStatus
+from logistics.services.tracking_batch import MAX_BATCH
+from logistics.tracking_numbers import S10
 
 SHIPMENT_READERS: set[str] = {
     OrganizationKind.MARKETPLACE,
@@ -79,7 +91,8 @@ class ShipmentDetailApi(PartnerApi):
         shipment = selectors.shipment_get(
             organization=self.organization(request), shipment_id=shipment_id
         )
-        return Response(ShipmentDetailOutput(shipment).data)
+        timeline = selectors.tracking_timeline(shipment=shipment)
+        return Response(ShipmentDetailOutput(shipment, context={"timeline": timeline}).data)
 
 
 class FlightListApi(PartnerApi):
@@ -147,3 +160,220 @@ class TrackingEventCreateApi(PartnerApi):
             TrackingEventRecordedOutput(record.event).data,
             status=status.HTTP_201_CREATED if record.created else status.HTTP_200_OK,
         )
+
+
+class TrackingEventBatchApi(PartnerApi):
+    """Bulk ingest of tracking reports: the hub's hot path.
+
+    Up to 10,000 reports per request, each answered in order as `accepted`, `duplicate` (this
+    event id was already stored: replaying a batch adds nothing) or `rejected` with a stable
+    `code` and the `field` at fault. The good reports are stored even when others are bad; a
+    malformed body stores nothing. Items are validated without DRF serializers (see
+    `logistics.services.tracking_batch`); the schema below documents them."""
+
+    required_scopes = {"POST": Scope.TRACKING_WRITE}
+    allowed_kinds = {OrganizationKind.CARRIER, OrganizationKind.GROUND_HANDLER}
+    top_level_fields = frozenset({"events"})
+
+    @extend_schema(
+        operation_id="tracking_events_batch_create",
+        request=TrackingEventBatchInput,
+        responses={
+            200: OpenApiResponse(
+                TrackingEventBatchOutput, description="One result per event, in order"
+            ),
+            400: OpenApiResponse(description='The body is not {"events": [...]}'),
+            413: OpenApiResponse(description=f"More than {MAX_BATCH:,} events: BATCH_TOO_LARGE"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        body = request.data
+        if not isinstance(body, dict) or not isinstance(body.get("events"), list):
+            raise DomainError(
+                'Send {"events": [...]}, a list of tracking events.',
+                code="BATCH_INVALID",
+                field="events",
+                status=400,
+            )
+        unknown = sorted(set(body) - self.top_level_fields)
+        if unknown:
+            raise DomainError(
+                "Unknown field.", code="FIELD_UNKNOWN", field=str(unknown[0]), status=400
+            )
+        outcome = services.tracking_events_ingest(
+            reporter=self.organization(request), events=body["events"]
+        )
+        return Response(
+            {
+                "accepted": outcome.accepted,
+                "duplicates": outcome.duplicates,
+                "rejected": outcome.rejected,
+                "shipments_moved": outcome.shipments_moved,
+                "results": [
+                    {
+                        k: v
+                        for k, v in zip(_RESULT_KEYS, _result_row(r), strict=True)
+                        if v is not None
+                    }
+                    for r in outcome.results
+                ],
+            }
+        )
+
+
+_RESULT_KEYS = ("result", "event_id", "id", "code", "field", "message")
+
+
+def _result_row(result: services.ItemResult) -> tuple[Any, ...]:
+    return (result.result, result.event_id, result.id, result.code, result.field, result.message)
+
+
+WAYBILL_KINDS: set[str] = {
+    OrganizationKind.CARRIER,
+    OrganizationKind.GROUND_HANDLER,
+    OrganizationKind.CUSTOMS_BROKER,
+}
+
+
+class MasterWaybillListCreateApi(PartnerApi):
+    """Master air waybills the organisation records (carriers, ground handlers, brokers)."""
+
+    required_scopes = {"GET": Scope.SHIPMENTS_READ, "POST": Scope.SHIPMENTS_WRITE}
+    allowed_kinds = WAYBILL_KINDS
+    pagination_class = CreatedCursorPagination
+
+    @extend_schema(
+        operation_id="master_waybills_list",
+        parameters=[
+            OpenApiParameter("awb_number", str, required=False, description="PPP-SSSSSSSC"),
+        ],
+        responses=MasterWaybillOutput(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        query = MasterWaybillListQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        number = query.validated_data.get("awb_number")
+        waybills = selectors.master_waybill_list(
+            organization=self.organization(request),
+            awb_number=awb.parse(number).digits if number else None,
+        )
+        paginator = CreatedCursorPagination()
+        page = paginator.paginate_queryset(waybills, request, view=self)
+        return paginator.get_paginated_response(MasterWaybillOutput(page, many=True).data)
+
+    @extend_schema(
+        operation_id="master_waybills_create",
+        request=MasterWaybillCreateInput,
+        responses={
+            201: MasterWaybillOutput,
+            400: OpenApiResponse(
+                description="Invalid fields; an AWB number is refused with AWB_MALFORMED, "
+                "AWB_CHECK_DIGIT_INVALID or AWB_UNKNOWN_PREFIX on field awb_number"
+            ),
+            409: OpenApiResponse(description="You already recorded this AWB"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = MasterWaybillCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        given = data.validated_data
+        waybill = services.master_waybill_create(
+            organization=self.organization(request),
+            awb_number=given["awb_number"],
+            pieces=given["pieces"],
+            weight_kg=given["weight_kg"],
+            origin=given["origin"],
+            destination=given["destination"],
+            flight_id=given["flight_id"],
+        )
+        return Response(
+            MasterWaybillOutput(waybill).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": f"{request.path}{waybill.pk}/"},
+        )
+
+
+class MasterWaybillDetailApi(PartnerApi):
+    required_scopes = {"GET": Scope.SHIPMENTS_READ}
+    allowed_kinds = WAYBILL_KINDS
+
+    @extend_schema(
+        operation_id="master_waybills_retrieve",
+        responses={
+            200: MasterWaybillOutput,
+            404: OpenApiResponse(description="No such air waybill, or another organisation's"),
+        },
+    )
+    def get(self, request: Request, master_waybill_id: uuid.UUID) -> Response:
+        waybill = selectors.master_waybill_get(
+            organization=self.organization(request), master_waybill_id=master_waybill_id
+        )
+        return Response(MasterWaybillOutput(waybill).data)
+
+
+class PublicTrackingApi(PublicApi):
+    """Where a parcel is, for anyone holding its tracking number: the timeline in normalised
+    statuses with places and local times, and the ETA of its flight. No personal data and
+    nothing of any tenant. Throttled per client IP; partners get the full view with their key
+    at /api/v1/logistics/shipments/{id}/."""
+
+    # Same as PublicApi's empty list at run time; declared so the schema shows it as anonymous.
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="public_tracking_retrieve",
+        responses={
+            200: PublicTrackingOutput,
+            404: OpenApiResponse(description="No parcel with this tracking number"),
+        },
+    )
+    def get(self, request: Request, tracking_number: str) -> Response:
+        if not S10.fullmatch(tracking_number):
+            raise NotFound("No parcel with this tracking number.")
+        tracking = selectors.public_tracking(tracking_number=tracking_number)
+        # Rendered by hand: the most-read page, and DRF's nested serializers cost more than the
+        # two queries. PublicTrackingOutput documents the same shape (a test holds them equal).
+        return Response(public_tracking_body(tracking))
+
+
+def _utc(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _place(place: selectors.PublicPlace | None) -> dict[str, Any] | None:
+    if place is None:
+        return None
+    return {
+        "iata": place.iata,
+        "name": place.name,
+        "country": place.country,
+        "time_zone": place.time_zone,
+    }
+
+
+def public_tracking_body(tracking: selectors.PublicTracking) -> dict[str, Any]:
+    eta = tracking.eta
+    return {
+        "tracking_number": tracking.tracking_number,
+        "status": tracking.status,
+        "status_label": tracking.status_label,
+        "status_at": _utc(tracking.status_at),
+        "origin": _place(tracking.origin),
+        "destination": _place(tracking.destination),
+        "eta": None
+        if eta is None
+        else {"utc": _utc(eta.utc), "local": eta.local, "time_zone": eta.time_zone},
+        "events": [
+            {
+                "status": event.status,
+                "code": event.code,
+                "description": event.description,
+                "place": _place(event.place),
+                "occurred_at": _utc(event.occurred_at),
+                "local_time": event.local_time,
+            }
+            for event in tracking.events
+        ],
+    }

@@ -1,16 +1,41 @@
 """Every write of logistics. Each runs in a transaction; state changes lock the row."""
 
-from logistics.services.network import airport_upsert, flight_schedule
+from logistics.services.air_cargo import (
+    airlines_load,
+    house_waybill_attach_shipments,
+    house_waybill_create,
+    master_waybill_create,
+    uld_register,
+    uld_types_load,
+)
+from logistics.services.network import (
+    airport_ensure,
+    airport_upsert,
+    airports_load,
+    flight_schedule,
+)
 from logistics.services.routing import shipment_route, shipments_route_ready
 from logistics.services.shipments import shipment_create
 from logistics.services.tracking import TrackingRecord, tracking_event_record
+from logistics.services.tracking_batch import BatchOutcome, ItemResult, tracking_events_ingest
 
 __all__ = [
+    "BatchOutcome",
+    "ItemResult",
     "TrackingRecord",
+    "airlines_load",
+    "airport_ensure",
     "airport_upsert",
+    "airports_load",
     "flight_schedule",
+    "house_waybill_attach_shipments",
+    "house_waybill_create",
+    "master_waybill_create",
     "shipment_create",
     "shipment_route",
     "shipments_route_ready",
     "tracking_event_record",
+    "tracking_events_ingest",
+    "uld_register",
+    "uld_types_load",
 ]

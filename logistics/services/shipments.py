@@ -110,7 +110,9 @@ def shipment_create(
     existing = Shipment.objects.filter(order_id=order_id).first()
     if existing is not None:
         return existing
-    destination = Airport.objects.exclude(iata=HUB_IATA).filter(iata=destination_iata).first()
+    destination = (
+        Airport.objects.exclude(iata=HUB_IATA).filter(iata=destination_iata, served=True).first()
+    )
     if destination is None:
         raise DomainError(
             f"The hub does not serve {destination_iata}.", code="destination_not_served"

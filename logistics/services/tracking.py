@@ -1,4 +1,7 @@
-"""Tracking: what carriers report about the shipments they fly."""
+"""Tracking: what carriers report about the shipments they fly, one report at a time.
+
+The bulk path (`tracking_batch`) follows the same rules for many reports in a few statements.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +14,16 @@ from django.utils import timezone
 from ewtp.core.errors import Conflict, DomainError, NotFound
 from ewtp.core.models import Organization
 from ewtp.events.bus import publish
+from logistics import airports
 from logistics.events import TRACKING_EVENT_RECORDED, tracking_event_data
 from logistics.models import (
     SHIPMENT_STATUS_FOR_TRACKING,
     SHIPMENT_STATUS_RANK,
-    TRACKING_STATUS_FOR_CODE,
     Shipment,
-    TrackingCode,
     TrackingEvent,
 )
 from logistics.services.shipments import shipment_move
+from logistics.tracking_codes import TrackingPosition, advance, spec_for
 
 # Carrier clocks drift; a report a little ahead of ours is still believable.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -40,6 +43,14 @@ def _same_report(
     )
 
 
+def shipment_position(shipment: Shipment) -> TrackingPosition:
+    return TrackingPosition(
+        status=shipment.tracking_status,
+        rank=shipment.tracking_rank,
+        at=shipment.tracking_status_at,
+    )
+
+
 @transaction.atomic
 def tracking_event_record(
     *,
@@ -52,8 +63,9 @@ def tracking_event_record(
     remarks: str = "",
 ) -> TrackingRecord:
     """Record a carrier's report on a shipment it flies and move the shipment forward if the
-    report says it got further. A resent report (same event id) is a duplicate, not a second
-    row; a late report is recorded but never moves the shipment back."""
+    report says it got further (see logistics.tracking_codes). A resent report (same event id)
+    is a duplicate, not a second row; a late report is recorded but never moves the shipment
+    back; an airline's DLV never delivers a parcel — only a last-mile DELIVERED does."""
     shipment = (
         Shipment.objects.select_for_update()
         .filter(tracking_number=tracking_number, carrier=carrier)
@@ -61,7 +73,8 @@ def tracking_event_record(
     )
     if shipment is None:
         raise NotFound("No such shipment.")
-    if code not in TrackingCode.values:
+    spec = spec_for(code)
+    if spec is None:
         raise DomainError(
             f"Unknown tracking code {code!r}.", code="tracking_code_unknown", field="code"
         )
@@ -75,6 +88,10 @@ def tracking_event_record(
             code="occurred_in_future",
             field="occurred_at",
         )
+    if location and not airports.is_known(location):
+        raise DomainError(
+            f"{location!r} is not an IATA airport code.", code="location_unknown", field="location"
+        )
     earlier = TrackingEvent.objects.filter(
         carrier=carrier, partner_event_id=partner_event_id
     ).first()
@@ -86,7 +103,6 @@ def tracking_event_record(
             code="tracking_event_id_reused",
             field="event_id",
         )
-    status = TRACKING_STATUS_FOR_CODE[code]
     try:
         with transaction.atomic():
             event = TrackingEvent.objects.create(
@@ -94,7 +110,7 @@ def tracking_event_record(
                 carrier=carrier,
                 partner_event_id=partner_event_id,
                 code=code,
-                status=status,
+                status=spec.status,
                 location=location,
                 remarks=remarks[:500],
                 occurred_at=occurred_at,
@@ -107,7 +123,16 @@ def tracking_event_record(
             field="event_id",
         ) from None
 
-    moves_to = SHIPMENT_STATUS_FOR_TRACKING.get(status)
+    position = advance(shipment_position(shipment), spec, occurred_at)
+    if position is not None:
+        shipment.tracking_status = position.status
+        shipment.tracking_rank = position.rank
+        shipment.tracking_status_at = position.at
+        shipment.updated_at = timezone.now()
+        shipment.save(
+            update_fields=["tracking_status", "tracking_rank", "tracking_status_at", "updated_at"]
+        )
+    moves_to = SHIPMENT_STATUS_FOR_TRACKING.get(spec.status) if spec.moves_parcel else None
     if (
         moves_to is not None
         and SHIPMENT_STATUS_RANK[moves_to] > SHIPMENT_STATUS_RANK[shipment.status]
@@ -119,11 +144,11 @@ def tracking_event_record(
             tracking_event=event,
             at=occurred_at,
         )
-    event = TrackingEvent.objects.select_related("shipment", "carrier").get(pk=event.pk)
+    event.shipment = shipment
     publish(
         type=TRACKING_EVENT_RECORDED,
-        data=tracking_event_data(event),
-        recipients=_recipients(event.shipment),
+        data=tracking_event_data(event, shipment=shipment, reporter=carrier),
+        recipients=_recipients(shipment),
     )
     return TrackingRecord(event=event, created=True)
 

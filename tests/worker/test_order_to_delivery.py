@@ -202,9 +202,10 @@ def test_an_order_goes_from_listing_to_delivery_with_a_signed_webhook_for_every_
         "handed_to_logistics"
     )
 
-    # The carrier reports the journey; its resent DLV is recognised as a duplicate.
+    # The carrier reports the journey (Cargo-IMP milestones, then the last-mile delivery: an
+    # airline DLV would only mean arrived); its resent delivery is recognised as a duplicate.
     occurred = timezone.now() - timedelta(minutes=30)
-    for step, code in enumerate(["RCS", "DEP", "ARR", "DLV", "DLV"]):
+    for step, code in enumerate(["RCS", "DEP", "ARR", "DELIVERED", "DELIVERED"]):
         response = carrier.post(
             "/logistics/tracking-events/",
             {
@@ -221,7 +222,7 @@ def test_an_order_goes_from_listing_to_delivery_with_a_signed_webhook_for_every_
     assert order["status"] == "delivered"
     shipment = marketplace.get(f"/logistics/shipments/{shipment['id']}/").json()
     assert shipment["status"] == "delivered"
-    assert [e["code"] for e in shipment["tracking_events"]] == ["RCS", "DEP", "ARR", "DLV"]
+    assert [e["code"] for e in shipment["tracking_events"]] == ["RCS", "DEP", "ARR", "DELIVERED"]
 
     # Every step reached the marketplace (and the routing and tracking ones the carrier) as a
     # webhook, signed with the endpoint's secret (queue `notifications`).

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -112,4 +113,15 @@ def test_only_carriers_with_the_scope_report(trade, routed, partner_client):
 
     assert marketplace.status_code == 403
     assert no_scope.json()["code"] == "scope_missing"
+    assert not TrackingEvent.objects.exists()
+
+
+def test_text_that_cannot_be_stored_is_a_400_not_a_500(trade, routed, partner_client):
+    client = partner_client(trade.carrier, scopes=["tracking:write"])
+    raw = json.dumps(body(routed, remarks="broken \ud800 text"))
+
+    response = client.post(URL, raw, content_type="application/json")
+
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == ["remarks"]
     assert not TrackingEvent.objects.exists()

@@ -69,21 +69,49 @@ def test_an_event_id_reused_for_another_report_is_a_conflict(trade, routed):
 
 
 def test_a_late_report_is_kept_but_never_moves_the_shipment_back(trade, routed):
-    report(trade, routed, "DLV", "e-dlv", minutes_ago=10)
+    report(trade, routed, "DELIVERED", "e-dlv", minutes_ago=10)
     report(trade, routed, "DEP", "e-dep", minutes_ago=120)  # arrives after the delivery
 
     routed.refresh_from_db()
     assert routed.status == ShipmentStatus.DELIVERED
-    assert list(routed.tracking_events.values_list("code", flat=True)) == ["DEP", "DLV"]
+    assert routed.tracking_status == "delivered"
+    assert list(routed.tracking_events.values_list("code", flat=True)) == ["DEP", "DELIVERED"]
     assert list(routed.status_changes.values_list("to_status", flat=True)) == [
         "created", "routed", "delivered",
     ]  # fmt: skip
 
 
+def test_an_airline_dlv_means_arrived_and_never_delivers_the_parcel(trade, routed):
+    record = report(trade, routed, "DLV", "e-1", minutes_ago=5, location="HGH")
+
+    routed.refresh_from_db()
+    assert record.event.status == "arrived"
+    assert (routed.status, routed.tracking_status) == ("arrived", "arrived")
+    assert routed.delivered_at is None
+    assert Order.objects.get(pk=routed.order_id).status != OrderStatus.DELIVERED
+
+
+def test_hub_scans_move_the_tracking_status_but_not_the_lifecycle(trade, routed):
+    report(trade, routed, "HUB_IN", "e-1", minutes_ago=50, location="LGG")
+    report(trade, routed, "ULD_LOADED", "e-2", minutes_ago=20, location="LGG")
+
+    routed.refresh_from_db()
+    assert (routed.status, routed.tracking_status) == ("routed", "loaded")
+    assert routed.tracking_rank == 2
+
+
+def test_an_unknown_place_is_refused(trade, routed):
+    with pytest.raises(DomainError) as refused:
+        report(trade, routed, "DEP", "e-1", location="XXQ")
+
+    assert refused.value.code == "location_unknown"
+    assert not TrackingEvent.objects.exists()
+
+
 def test_delivery_completes_the_order(trade, routed):
     delivered_at = timezone.now() - timedelta(minutes=3)
 
-    report(trade, routed, "DLV", "e-1", occurred_at=delivered_at)
+    report(trade, routed, "DELIVERED", "e-1", occurred_at=delivered_at)
 
     routed.refresh_from_db()
     assert routed.delivered_at == delivered_at
