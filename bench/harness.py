@@ -119,8 +119,8 @@ class BenchContext:
                 try:
                     if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
                         break
-                except requests.ConnectionError:
-                    pass
+                except requests.RequestException:
+                    pass  # not listening yet, or a worker still importing the app
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError("gunicorn did not come up within 30 s")
                 time.sleep(0.1)  # polling a server's start-up, with a deadline

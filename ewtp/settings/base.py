@@ -118,6 +118,9 @@ REST_FRAMEWORK = {
         "public": env_str("API_RATE_PUBLIC", "120/min"),
     },
     "EXCEPTION_HANDLER": "ewtp.core.api.problems.problem_exception_handler",
+    # Proxies in front of the app; per-IP throttling trusts X-Forwarded-For only that deep.
+    # 0: the socket's address (a client-set X-Forwarded-For is ignored).
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
 }
