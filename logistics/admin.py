@@ -134,6 +134,8 @@ class FlightAdmin(ReadOnly, FlightAdminBase):
         "capacity_kg",
         "booked_kg",
         "remaining",
+        "capacity_m3",
+        "booked_m3",
         "status",
         "carrier",
     ]
@@ -181,11 +183,23 @@ class ShipmentAdmin(ReadOnly, ShipmentAdminBase):
         "tracking_status",
         "destination",
         "weight_kg",
+        "volume_m3",
+        "service_level",
         "flight",
         "carrier",
+        "waiting_reason",
+        "customs_hold",
         "created_at",
     ]
-    list_filter = ["status", "tracking_status", "destination", "carrier"]
+    list_filter = [
+        "status",
+        "tracking_status",
+        "waiting_reason",
+        "customs_hold",
+        "service_level",
+        "destination",
+        "carrier",
+    ]
     list_select_related = ["flight", "carrier"]
     search_fields = ["tracking_number", "order_reference", "=order_id"]
     date_hierarchy = "created_at"

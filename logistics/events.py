@@ -12,6 +12,11 @@ SHIPMENT_ROUTED = "logistics.shipment.routed"
 SHIPMENT_DEPARTED = "logistics.shipment.departed"
 SHIPMENT_ARRIVED = "logistics.shipment.arrived"
 SHIPMENT_DELIVERED = "logistics.shipment.delivered"
+# The routing job: one event per marketplace and per carrier per run, listing what it booked.
+SHIPMENTS_BATCH_ROUTED = "logistics.shipments.batch_routed"
+# A booking undone (customs hold); the parcel waits at the hub for another flight.
+SHIPMENT_UNBOOKED = "logistics.shipment.unbooked"
+FLIGHT_CANCELLED = "logistics.flight.cancelled"
 TRACKING_EVENT_RECORDED = "logistics.tracking_event.recorded"
 # The bulk path: one event per batch per recipient, listing the shipments that moved.
 TRACKING_BATCH_RECORDED = "logistics.tracking_events.batch_recorded"

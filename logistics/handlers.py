@@ -1,4 +1,5 @@
-"""What logistics does when the marketplace reports cleared goods: take them into the hub.
+"""What logistics does when the marketplace reports cleared goods (take them into the hub) and
+when customs holds or releases goods (block or allow their loading).
 
 Subscribed to the order's `cleared` event rather than customs' `released`, because the
 shipment needs the order's destination airport and weight, and because the order has then
@@ -10,10 +11,11 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+from customs import events as customs_events
 from ewtp.core.models import Organization
 from ewtp.events.bus import subscribe
 from ewtp.events.models import OutboxEvent
-from logistics.services import shipment_create
+from logistics.services import shipment_create, shipment_customs_hold, shipment_customs_release
 from marketplace import events as marketplace_events
 
 WEIGHT_STEP = Decimal("0.001")
@@ -35,3 +37,18 @@ def on_order_cleared(event: OutboxEvent) -> None:
         destination_iata=str(order["destination_airport"]),
         weight_kg=weight.quantize(WEIGHT_STEP),
     )
+
+
+# Customs holds block loading. The declaration names the order; a shipment exists only once
+# goods were released, so a hold before that (the usual case) finds none and changes nothing.
+@subscribe(customs_events.DECLARATION_HELD)
+def on_declaration_held(event: OutboxEvent) -> None:
+    shipment_customs_hold(
+        order_id=uuid.UUID(str(event.data["order_id"])),
+        reason=str(event.data.get("reason_code") or ""),
+    )
+
+
+@subscribe(customs_events.DECLARATION_RELEASED)
+def on_declaration_released(event: OutboxEvent) -> None:
+    shipment_customs_release(order_id=uuid.UUID(str(event.data["order_id"])))

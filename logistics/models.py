@@ -42,6 +42,11 @@ class Airport(models.Model):
         return f"{self.iata} {self.name}"
 
 
+# A main-deck freighter's usable volume is several hundred m³; a flight scheduled without its
+# volume is planned on this conservative figure until the carrier gives the real one.
+DEFAULT_FLIGHT_CAPACITY_M3 = Decimal("150")
+
+
 class FlightStatus(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
     CANCELLED = "cancelled", "Cancelled"
@@ -52,15 +57,28 @@ class FlightQuerySet(models.QuerySet["Flight"]):
     def operated_by(self, carrier: Organization) -> FlightQuerySet:
         return self.filter(carrier=carrier)
 
-    def bookable(self, *, destination_id: str, weight_kg: Decimal, now: datetime) -> FlightQuerySet:
-        """Scheduled flights to the destination still taking cargo with room for the weight,
-        earliest departure first."""
+    def bookable(
+        self,
+        *,
+        destination_id: str,
+        weight_kg: Decimal,
+        now: datetime,
+        volume_m3: Decimal = Decimal("0"),
+    ) -> FlightQuerySet:
+        """Scheduled flights to the destination still taking cargo with room for the weight
+        and the volume, earliest departure first."""
         return self.filter(
             status=FlightStatus.SCHEDULED,
             destination_id=destination_id,
             cutoff_at__gt=now,
             booked_kg__lte=models.F("capacity_kg") - weight_kg,
+            booked_m3__lte=models.F("capacity_m3") - volume_m3,
         ).order_by("departure_at", "number")
+
+    def planned_from(self, now: datetime) -> FlightQuerySet:
+        """Flights the routing job plans with: scheduled and not yet departed (those past
+        cut-off explain AFTER_CUTOFF and keep their load)."""
+        return self.filter(status=FlightStatus.SCHEDULED, departure_at__gt=now)
 
 
 class Flight(models.Model):
@@ -80,6 +98,10 @@ class Flight(models.Model):
     cutoff_at = models.DateTimeField(help_text="Last acceptance of cargo for this flight")
     capacity_kg = models.DecimalField(max_digits=10, decimal_places=3)
     booked_kg = models.DecimalField(max_digits=10, decimal_places=3, default=Decimal("0"))
+    capacity_m3 = models.DecimalField(
+        max_digits=10, decimal_places=4, default=DEFAULT_FLIGHT_CAPACITY_M3
+    )
+    booked_m3 = models.DecimalField(max_digits=10, decimal_places=4, default=Decimal("0"))
     status = models.CharField(
         max_length=16, choices=FlightStatus.choices, default=FlightStatus.SCHEDULED
     )
@@ -109,6 +131,10 @@ class Flight(models.Model):
                 name="flight_booked_within_capacity",
             ),
             models.CheckConstraint(
+                condition=models.Q(booked_m3__gte=0, booked_m3__lte=models.F("capacity_m3")),
+                name="flight_booked_volume_within_capacity",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(cutoff_at__lte=models.F("departure_at")),
                 name="flight_cutoff_before_departure",
             ),
@@ -129,6 +155,10 @@ class Flight(models.Model):
     @property
     def remaining_kg(self) -> Decimal:
         return self.capacity_kg - self.booked_kg
+
+    @property
+    def remaining_m3(self) -> Decimal:
+        return self.capacity_m3 - self.booked_m3
 
 
 class Airline(models.Model):
@@ -325,6 +355,30 @@ SHIPMENT_STATUS_RANK: dict[str, int] = {
 }
 
 
+class ServiceLevel(models.TextChoices):
+    """What the buyer paid for; routing books the faster levels first."""
+
+    EXPRESS = "express", "Express"
+    STANDARD = "standard", "Standard"
+    ECONOMY = "economy", "Economy"
+
+
+SERVICE_LEVEL_RANK: dict[str, int] = {
+    ServiceLevel.EXPRESS: 0,
+    ServiceLevel.STANDARD: 1,
+    ServiceLevel.ECONOMY: 2,
+}
+
+
+class WaitingReason(models.TextChoices):
+    """Why the last routing run left a parcel waiting (see logistics.routing)."""
+
+    NO_FLIGHT = "NO_FLIGHT", "No flight to the destination"
+    OVER_CAPACITY = "OVER_CAPACITY", "Every open flight is full"
+    CUSTOMS_HOLD = "CUSTOMS_HOLD", "Held by customs"
+    AFTER_CUTOFF = "AFTER_CUTOFF", "Every flight has closed (cut-off passed)"
+
+
 class ShipmentQuerySet(models.QuerySet["Shipment"]):
     def visible_to(self, organization: Organization) -> ShipmentQuerySet:
         """The marketplace, the merchant and the carrier flying it may see a shipment."""
@@ -336,6 +390,9 @@ class ShipmentQuerySet(models.QuerySet["Shipment"]):
 
     def ready_for_routing(self) -> ShipmentQuerySet:
         return self.filter(status=ShipmentStatus.CREATED).order_by("created_at")
+
+    def waiting(self) -> ShipmentQuerySet:
+        return self.filter(status=ShipmentStatus.CREATED)
 
 
 class Shipment(models.Model):
@@ -353,6 +410,20 @@ class Shipment(models.Model):
         Airport, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     weight_kg = models.DecimalField(max_digits=9, decimal_places=3)
+    volume_m3 = models.DecimalField(
+        max_digits=8, decimal_places=4, default=Decimal("0"), help_text="0 when not measured"
+    )
+    service_level = models.CharField(
+        max_length=16, choices=ServiceLevel.choices, default=ServiceLevel.STANDARD
+    )
+    # Customs held the goods (or ICS2 said "do not load"): never loaded while set.
+    customs_hold = models.BooleanField(default=False)
+    waiting_reason = models.CharField(
+        max_length=16,
+        choices=WaitingReason.choices,
+        blank=True,
+        help_text="Why the last routing run left it waiting; blank once booked",
+    )
     tracking_number = models.CharField(max_length=13)
     status = models.CharField(
         max_length=16, choices=ShipmentStatus.choices, default=ShipmentStatus.CREATED
@@ -399,6 +470,9 @@ class Shipment(models.Model):
             models.UniqueConstraint(fields=["tracking_number"], name="shipment_tracking_number"),
             models.CheckConstraint(
                 condition=models.Q(weight_kg__gt=0), name="shipment_weight_gt_0"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(volume_m3__gte=0), name="shipment_volume_gte_0"
             ),
             models.CheckConstraint(
                 condition=models.Q(status=ShipmentStatus.CREATED)
@@ -507,3 +581,32 @@ class TrackingEvent(models.Model):
         if not self._state.adding:
             raise ValueError("Tracking events are append-only.")
         super().save(*args, **kwargs)
+
+
+class RoutingRunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class RoutingRun(models.Model):
+    """One run of the routing job, so hub staff can follow a re-plan they asked for."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    trigger = models.CharField(max_length=64, help_text="beat, staff user, flight cancelled, …")
+    status = models.CharField(
+        max_length=16, choices=RoutingRunStatus.choices, default=RoutingRunStatus.QUEUED
+    )
+    requested_at = models.DateTimeField(default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    parcels = models.PositiveIntegerField(default=0, help_text="Ready parcels planned")
+    routed = models.PositiveIntegerField(default=0)
+    waiting = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"routing {self.requested_at:%Y-%m-%d %H:%M} {self.status}"

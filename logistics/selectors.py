@@ -5,15 +5,26 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from ewtp.core.errors import NotFound
 from ewtp.core.models import Organization
 from logistics import airports
-from logistics.models import HUB_IATA, Airport, Flight, MasterWaybill, Shipment, TrackingEvent
+from logistics.models import (
+    HUB_IATA,
+    Airport,
+    Flight,
+    MasterWaybill,
+    RoutingRun,
+    Shipment,
+    TrackingEvent,
+    WaitingReason,
+)
 from logistics.tracking_codes import PROGRESS_RANK, TRACKING_CODES, TrackingStatus
 
 
@@ -242,4 +253,74 @@ def public_tracking(*, tracking_number: str) -> PublicTracking:
         destination=_place(destination),
         eta=eta,
         events=timeline,
+    )
+
+
+# --- The hub staff's flights view (issue 5, §7).
+
+HUB_BOARD_HOURS = 48
+
+
+@dataclass(frozen=True, slots=True)
+class FlightFill:
+    flight: Flight
+    weight_pct: float
+    volume_pct: float
+    parcels: int
+
+
+@dataclass(frozen=True, slots=True)
+class HubFlightBoard:
+    now: datetime
+    until: datetime
+    flights: list[FlightFill]
+    waiting: list[tuple[str, str, int]]  # reason code, label, parcels
+    waiting_total: int
+    runs: list[RoutingRun]
+
+
+def _pct(part: Decimal, whole: Decimal) -> float:
+    if whole <= 0:
+        return 0.0
+    return float(min(Decimal(100), part * 100 / whole))
+
+
+def hub_flight_board(*, now: datetime | None = None) -> HubFlightBoard:
+    """Flights departing in the next 48 h with their fill by weight and volume, the parcels
+    waiting by the reason the last routing run gave, and the last routing runs."""
+    now = now or timezone.now()
+    until = now + timedelta(hours=HUB_BOARD_HOURS)
+    flights = (
+        Flight.objects.filter(departure_at__gt=now, departure_at__lte=until)
+        .select_related("carrier", "destination")
+        .annotate(parcels=Count("shipments"))
+        .order_by("departure_at", "number")
+    )
+    fills = [
+        FlightFill(
+            flight=f,
+            weight_pct=_pct(f.booked_kg, f.capacity_kg),
+            volume_pct=_pct(f.booked_m3, f.capacity_m3),
+            parcels=f.parcels,  # type: ignore[attr-defined]  # the annotation above
+        )
+        for f in flights
+    ]
+    counts = dict(
+        Shipment.objects.waiting()
+        .values_list("waiting_reason")
+        .annotate(n=Count("id"))
+        .values_list("waiting_reason", "n")
+    )
+    labels = dict(WaitingReason.choices)
+    waiting = [
+        (code, labels.get(code, "Not planned yet"), n)
+        for code, n in sorted(counts.items(), key=lambda item: -item[1])
+    ]
+    return HubFlightBoard(
+        now=now,
+        until=until,
+        flights=fills,
+        waiting=[(code or "NEW", label, n) for code, label, n in waiting],
+        waiting_total=sum(counts.values()),
+        runs=list(RoutingRun.objects.order_by("-requested_at")[:5]),
     )

@@ -44,6 +44,8 @@ def route_shipment(shipment_id: str) -> str | None:
     soft_time_limit=240,
     time_limit=300,
 )
-def route_ready_shipments() -> int:
-    """Beat: book every shipment still waiting for a flight (new flights, freed capacity)."""
-    return services.shipments_route_ready()
+def route_ready_shipments(run_id: str | None = None) -> str | None:
+    """Plan every shipment waiting for a flight in one job: by beat every minute (new flights,
+    freed capacity) and on demand (a re-plan asked for by staff, a cancelled flight, a hold)."""
+    run = services.routing_run(run_id=uuid.UUID(run_id) if run_id else None)
+    return None if run is None else run.status

@@ -19,4 +19,5 @@ urlpatterns = [
     # Django's LogoutView accepts POST only, so a link or a prefetch cannot sign anyone out.
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("marketplace/", include("marketplace.portal.urls")),
+    path("", include("logistics.portal.urls")),
 ]

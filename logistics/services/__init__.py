@@ -14,7 +14,17 @@ from logistics.services.network import (
     airports_load,
     flight_schedule,
 )
-from logistics.services.routing import shipment_route, shipments_route_ready
+from logistics.services.routing import (
+    RoutingOutcome,
+    flight_cancel,
+    routing_run,
+    routing_run_request,
+    shipment_customs_hold,
+    shipment_customs_release,
+    shipment_route,
+    shipments_plan,
+    shipments_route_ready,
+)
 from logistics.services.shipments import shipment_create
 from logistics.services.tracking import TrackingRecord, tracking_event_record
 from logistics.services.tracking_batch import BatchOutcome, ItemResult, tracking_events_ingest
@@ -22,17 +32,24 @@ from logistics.services.tracking_batch import BatchOutcome, ItemResult, tracking
 __all__ = [
     "BatchOutcome",
     "ItemResult",
+    "RoutingOutcome",
     "TrackingRecord",
     "airlines_load",
     "airport_ensure",
     "airport_upsert",
     "airports_load",
+    "flight_cancel",
     "flight_schedule",
     "house_waybill_attach_shipments",
     "house_waybill_create",
     "master_waybill_create",
+    "routing_run",
+    "routing_run_request",
     "shipment_create",
+    "shipment_customs_hold",
+    "shipment_customs_release",
     "shipment_route",
+    "shipments_plan",
     "shipments_route_ready",
     "tracking_event_record",
     "tracking_events_ingest",

@@ -70,3 +70,18 @@ def parcel(on: Flight, **fields: object) -> Shipment:
         "routed_at": timezone.now(),
     }
     return Shipment.objects.create(**(defaults | fields))
+
+
+def waiting_parcel(destination: Airport, **fields: object) -> Shipment:
+    """A parcel at the hub waiting for a flight (not yet routed)."""
+    defaults: dict[str, object] = {
+        "order_id": uuid.uuid4(),
+        "order_reference": f"MP-{uuid.uuid4().hex[:8]}",
+        "marketplace": OrganizationFactory.create(kind=OrganizationKind.MARKETPLACE),
+        "merchant": OrganizationFactory.create(kind=OrganizationKind.MERCHANT),
+        "consignee_country": destination.country,
+        "destination": destination,
+        "weight_kg": Decimal("1.000"),
+        "tracking_number": tracking_numbers.generate(),
+    }
+    return Shipment.objects.create(**(defaults | fields))

@@ -1,0 +1,104 @@
+"""Portal pages of logistics. Public tracking needs no sign-in and shows exactly what the
+public API shows (the same selector); the flights view is for hub staff only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, user_passes_test
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from ewtp.core.api.throttling import PublicRateThrottle
+from ewtp.core.errors import NotFound
+from logistics import selectors, services
+from logistics.tracking_numbers import S10
+
+
+class TrackForm(forms.Form):
+    tracking_number = forms.CharField(
+        label="Tracking number",
+        max_length=13,
+        help_text="13 characters, like EW123456785BE",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_tracking_number(self) -> str:
+        number = str(self.cleaned_data["tracking_number"]).strip().upper().replace(" ", "")
+        if not S10.fullmatch(number):
+            raise forms.ValidationError("This is not a tracking number.")
+        return number
+
+
+def _throttled(request: HttpRequest) -> HttpResponse | None:
+    """The public API's per-IP budget (same scope, same cache): a page lookup counts as an
+    API lookup, so scraping through the page gains nothing."""
+    throttle = PublicRateThrottle()
+    # DRF's throttle reads only META (client address, proxies) from the request.
+    if throttle.allow_request(request, None):  # type: ignore[arg-type]
+        return None
+    response = render(request, "logistics/track_throttled.html", status=429)
+    wait = throttle.wait()
+    if wait is not None:
+        response["Retry-After"] = str(int(wait) + 1)
+    return response
+
+
+@require_GET
+def track_lookup(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.GET or None)
+    if form.is_valid():
+        return redirect("portal:track-detail", tracking_number=form.cleaned_data["tracking_number"])
+    return render(request, "logistics/track_form.html", {"form": form})
+
+
+@require_GET
+def track_detail(request: HttpRequest, tracking_number: str) -> HttpResponse:
+    refused = _throttled(request)
+    if refused is not None:
+        return refused
+    number = tracking_number.upper()
+    try:
+        if not S10.fullmatch(number):
+            raise NotFound("No parcel with this tracking number.")
+        tracking = selectors.public_tracking(tracking_number=number)
+    except NotFound:
+        form = TrackForm(initial={"tracking_number": number})
+        return render(
+            request,
+            "logistics/track_not_found.html",
+            {"form": form, "tracking_number": number},
+            status=404,
+        )
+    return render(
+        request,
+        "logistics/track_detail.html",
+        {"tracking": tracking, "events": list(reversed(tracking.events)), "form": TrackForm()},
+    )
+
+
+def _is_staff(user: Any) -> bool:
+    return bool(user.is_active and user.is_staff)
+
+
+staff_only = user_passes_test(_is_staff, login_url="portal:login")
+
+
+@login_required(login_url="portal:login")
+@staff_only
+@require_GET
+def hub_flights(request: HttpRequest) -> HttpResponse:
+    board = selectors.hub_flight_board()
+    return render(request, "logistics/hub_flights.html", {"board": board})
+
+
+@login_required(login_url="portal:login")
+@staff_only
+@require_POST
+def hub_replan(request: HttpRequest) -> HttpResponse:
+    run = services.routing_run_request(trigger=f"staff {request.user.get_username()}"[:64])
+    messages.info(request, f"Re-plan queued at {run.requested_at:%H:%M:%S} UTC.")
+    return redirect("portal:hub-flights")
