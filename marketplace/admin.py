@@ -1,23 +1,63 @@
-"""Staff's read-only view of listings, orders and payments; they change only through the API."""
+"""Platform staff's admin: merchants' onboarding (reviewed through actions that ask for a
+reason and go through the services), and read-only views of listings, orders and payments."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
 
-from marketplace.models import Order, OrderLine, OrderStatusChange, Payment, Product
+from ewtp.core.errors import DomainError
+from ewtp.core.models import Organization, OrganizationKind, User, UserRole
+from marketplace import selectors, services
+from marketplace.models import (
+    ExchangeRate,
+    MerchantContact,
+    MerchantProfile,
+    MerchantStatusChange,
+    Order,
+    OrderLine,
+    OrderStatusChange,
+    Payment,
+    Product,
+    ProductCertificate,
+    ProductStatusChange,
+    ProductTranslation,
+)
+from marketplace.services.merchants import PROFILE_FIELDS
 
 if TYPE_CHECKING:  # generic in the stubs only; Django's classes are not subscriptable at run time
+    ProfileAdminBase = admin.ModelAdmin[MerchantProfile]
     ProductAdminBase = admin.ModelAdmin[Product]
     OrderAdminBase = admin.ModelAdmin[Order]
     PaymentAdminBase = admin.ModelAdmin[Payment]
+    RateAdminBase = admin.ModelAdmin[ExchangeRate]
+    ContactInlineBase = admin.TabularInline[MerchantContact, MerchantProfile]
+    ProfileChangeInlineBase = admin.TabularInline[MerchantStatusChange, MerchantProfile]
+    TranslationInlineBase = admin.TabularInline[ProductTranslation, Product]
+    CertificateInlineBase = admin.TabularInline[ProductCertificate, Product]
+    ProductChangeInlineBase = admin.TabularInline[ProductStatusChange, Product]
     LineInlineBase = admin.TabularInline[OrderLine, Order]
     ChangeInlineBase = admin.TabularInline[OrderStatusChange, Order]
+    ProfileFormBase = forms.ModelForm[MerchantProfile]
 else:
-    ProductAdminBase = OrderAdminBase = PaymentAdminBase = admin.ModelAdmin
+    ProfileFormBase = forms.ModelForm
+    ProfileAdminBase = ProductAdminBase = OrderAdminBase = PaymentAdminBase = RateAdminBase = (
+        admin.ModelAdmin
+    )
+    ContactInlineBase = ProfileChangeInlineBase = TranslationInlineBase = admin.TabularInline
+    CertificateInlineBase = ProductChangeInlineBase = admin.TabularInline
     LineInlineBase = ChangeInlineBase = admin.TabularInline
+
+Move = Callable[..., MerchantProfile]
 
 
 class ReadOnly:
@@ -31,6 +71,196 @@ class ReadOnly:
         return False
 
 
+# --- merchants
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        min_length=3,
+        max_length=1000,
+        help_text="Sent to the merchant with the decision; the decision is audited.",
+    )
+
+
+class MerchantProfileForm(ProfileFormBase):
+    class Meta:
+        model = MerchantProfile
+        fields = ["organization", *sorted(PROFILE_FIELDS)]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "organization" in self.fields:
+            field = self.fields["organization"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = Organization.objects.filter(
+                kind=OrganizationKind.MERCHANT, merchant_profile__isnull=True
+            )
+
+
+class MerchantContactInline(ContactInlineBase):
+    model = MerchantContact
+    extra = 0
+    fields = ("name", "role", "email", "phone", "signed_off_at")
+
+
+class MerchantStatusChangeInline(ReadOnly, ProfileChangeInlineBase):
+    model = MerchantStatusChange
+    extra = 0
+    fields = readonly_fields = ("changed_at", "from_status", "to_status", "reason", "changed_by")
+
+
+def _move(
+    modeladmin: MerchantProfileAdmin,
+    request: HttpRequest,
+    queryset: QuerySet[MerchantProfile],
+    *,
+    service: Move,
+    verb: str,
+) -> TemplateResponse | None:
+    """Ask for the reason, then move each selected profile in its own transaction."""
+    form = ReasonForm(request.POST if "apply" in request.POST else None)
+    if form.is_valid():
+        user = request.user
+        assert isinstance(user, User)  # the admin only admits signed-in staff
+        done = 0
+        for profile in queryset.select_related("organization"):
+            try:
+                service(profile=profile, by=user, reason=form.cleaned_data["reason"])
+            except DomainError as exc:
+                modeladmin.message_user(request, f"{profile}: {exc.detail}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            modeladmin.message_user(request, f"{verb}: {done} merchant(s).", messages.SUCCESS)
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": f"{verb} merchants",
+        "verb": verb,
+        "profiles": list(queryset.select_related("organization")),
+        "form": form,
+        "action": request.POST.get("action", ""),
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "opts": modeladmin.model._meta,
+    }
+    return TemplateResponse(request, "admin/marketplace/merchantprofile/move.html", context)
+
+
+@admin.register(MerchantProfile)
+class MerchantProfileAdmin(ProfileAdminBase):
+    form = MerchantProfileForm
+    list_display = ["organization", "legal_name", "status", "country", "checklist_summary"]
+    list_filter = ["status", "country"]
+    list_select_related = ["organization"]
+    search_fields = ["legal_name", "organization__slug", "organization__name", "vat_number"]
+    readonly_fields = ["status", "status_changed_at", "checklist"]
+    inlines = [MerchantContactInline, MerchantStatusChangeInline]
+    actions = ["start_review", "approve", "reject", "suspend", "reinstate"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(self.readonly_fields)
+        return [*fields, "organization"] if obj is not None else fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # onboarding decisions are audited, never erased
+
+    def save_model(
+        self, request: HttpRequest, obj: MerchantProfile, form: ModelForm[Any], change: bool
+    ) -> None:
+        data = {
+            name: form.cleaned_data[name] for name in PROFILE_FIELDS if name in form.changed_data
+        }
+        if change:
+            services.merchant_profile_update(profile=obj, data=data)
+        else:
+            created = services.merchant_profile_create(
+                organization=form.cleaned_data["organization"], data=data
+            )
+            obj.pk = created.pk
+            obj._state.adding = False
+
+    @admin.display(description="Checklist")
+    def checklist(self, obj: MerchantProfile) -> str:
+        if obj.pk is None:
+            return "-"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{} {}{}</li>",
+                (
+                    ("✔" if r.met else "✘", r.label, f" — {r.detail}" if r.detail else "")
+                    for r in selectors.merchant_checklist(profile=obj)
+                ),
+            ),
+        )
+
+    @admin.display(description="Requirements met")
+    def checklist_summary(self, obj: MerchantProfile) -> str:
+        items = selectors.merchant_checklist(profile=obj)
+        return f"{sum(r.met for r in items)}/{len(items)}"
+
+    def has_review_permission(self, request: HttpRequest) -> bool:
+        user = request.user
+        return (
+            isinstance(user, User)
+            and user.has_perm("marketplace.change_merchantprofile")
+            and (user.role == UserRole.STAFF or user.is_superuser)
+        )
+
+    @admin.action(description="Start review…", permissions=["review"])
+    def start_review(
+        self, request: HttpRequest, queryset: QuerySet[MerchantProfile]
+    ) -> TemplateResponse | None:
+        return _move(self, request, queryset, service=services.merchant_review_start, verb="Review")
+
+    @admin.action(description="Approve…", permissions=["review"])
+    def approve(
+        self, request: HttpRequest, queryset: QuerySet[MerchantProfile]
+    ) -> TemplateResponse | None:
+        return _move(self, request, queryset, service=services.merchant_approve, verb="Approve")
+
+    @admin.action(description="Reject…", permissions=["review"])
+    def reject(
+        self, request: HttpRequest, queryset: QuerySet[MerchantProfile]
+    ) -> TemplateResponse | None:
+        return _move(self, request, queryset, service=services.merchant_reject, verb="Reject")
+
+    @admin.action(description="Suspend…", permissions=["review"])
+    def suspend(
+        self, request: HttpRequest, queryset: QuerySet[MerchantProfile]
+    ) -> TemplateResponse | None:
+        return _move(self, request, queryset, service=services.merchant_suspend, verb="Suspend")
+
+    @admin.action(description="Reinstate…", permissions=["review"])
+    def reinstate(
+        self, request: HttpRequest, queryset: QuerySet[MerchantProfile]
+    ) -> TemplateResponse | None:
+        return _move(self, request, queryset, service=services.merchant_reinstate, verb="Reinstate")
+
+
+# --- listings
+
+
+class ProductTranslationInline(ReadOnly, TranslationInlineBase):
+    model = ProductTranslation
+    extra = 0
+    fields = readonly_fields = ("language", "title")
+
+
+class ProductCertificateInline(ReadOnly, CertificateInlineBase):
+    model = ProductCertificate
+    extra = 0
+    fields = readonly_fields = ("kind", "number", "issuer", "valid_from", "valid_until", "required")
+
+
+class ProductStatusChangeInline(ReadOnly, ProductChangeInlineBase):
+    model = ProductStatusChange
+    extra = 0
+    fields = readonly_fields = ("changed_at", "from_status", "to_status", "reason")
+
+
 @admin.register(Product)
 class ProductAdmin(ReadOnly, ProductAdminBase):
     list_display = [
@@ -38,14 +268,27 @@ class ProductAdmin(ReadOnly, ProductAdminBase):
         "title",
         "merchant",
         "hs_code",
+        "origin_country",
         "unit_price",
         "currency",
         "stock",
         "status",
     ]
-    list_filter = ["status", "currency", "origin_country"]
+    list_filter = ["status", "category", "currency", "origin_country"]
     list_select_related = ["merchant"]
-    search_fields = ["sku", "title", "hs_code", "merchant__name"]
+    search_fields = ["sku", "title", "gtin", "hs_code", "merchant__name"]
+    exclude = ["search_vector", "search_titles"]
+    inlines = [ProductTranslationInline, ProductCertificateInline, ProductStatusChangeInline]
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(ReadOnly, RateAdminBase):
+    list_display = ["date", "currency", "rate", "source"]
+    list_filter = ["currency", "source"]
+    date_hierarchy = "date"
+
+
+# --- orders
 
 
 class OrderLineInline(ReadOnly, LineInlineBase):
@@ -59,6 +302,9 @@ class OrderLineInline(ReadOnly, LineInlineBase):
         "quantity",
         "unit_price",
         "line_total",
+        "exchange_rate",
+        "exchange_rate_date",
+        "presentment_line_total",
     )
 
 

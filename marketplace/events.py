@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from marketplace.models import Order, OrderStatus
+from marketplace.models import (
+    MerchantProfile,
+    MerchantStatus,
+    Order,
+    OrderStatus,
+    Product,
+    ProductCertificate,
+    ProductStatus,
+)
 
 ORDER_PLACED = "marketplace.order.placed"
 ORDER_PAID = "marketplace.order.paid"
@@ -19,6 +27,29 @@ ORDER_REJECTED = "marketplace.order.rejected"
 ORDER_HANDED_TO_LOGISTICS = "marketplace.order.handed_to_logistics"
 ORDER_DELIVERED = "marketplace.order.delivered"
 ORDER_CANCELLED = "marketplace.order.cancelled"
+
+MERCHANT_UNDER_REVIEW = "marketplace.merchant.under_review"
+MERCHANT_APPROVED = "marketplace.merchant.approved"
+MERCHANT_REJECTED = "marketplace.merchant.rejected"
+MERCHANT_SUSPENDED = "marketplace.merchant.suspended"
+
+LISTING_PUBLISHED = "marketplace.listing.published"
+LISTING_UNPUBLISHED = "marketplace.listing.unpublished"
+LISTING_ARCHIVED = "marketplace.listing.archived"
+CERTIFICATE_EXPIRING = "marketplace.certificate.expiring"
+
+MERCHANT_EVENT_FOR_STATUS: dict[str, str] = {
+    MerchantStatus.UNDER_REVIEW: MERCHANT_UNDER_REVIEW,
+    MerchantStatus.APPROVED: MERCHANT_APPROVED,
+    MerchantStatus.REJECTED: MERCHANT_REJECTED,
+    MerchantStatus.SUSPENDED: MERCHANT_SUSPENDED,
+}
+
+LISTING_EVENT_FOR_STATUS: dict[str, str] = {
+    ProductStatus.PUBLISHED: LISTING_PUBLISHED,
+    ProductStatus.DRAFT: LISTING_UNPUBLISHED,
+    ProductStatus.ARCHIVED: LISTING_ARCHIVED,
+}
 
 EVENT_FOR_STATUS: dict[str, str] = {
     OrderStatus.PLACED: ORDER_PLACED,
@@ -48,6 +79,8 @@ def order_event_data(order: Order) -> dict[str, Any]:
         "destination_airport": order.destination_airport,
         "currency": order.currency,
         "total": str(order.total),
+        "presentment_currency": order.presentment_currency,
+        "presentment_total": str(order.presentment_total),
         "placed_at": order.created_at.isoformat(),
         "paid_at": order.paid_at.isoformat() if order.paid_at else None,
         "delivered_at": order.delivered_at.isoformat() if order.delivered_at else None,
@@ -62,7 +95,50 @@ def order_event_data(order: Order) -> dict[str, Any]:
                 "unit_price": str(line.unit_price),
                 "line_total": str(line.line_total),
                 "unit_weight_kg": str(line.unit_weight_kg),
+                "exchange_rate": str(line.exchange_rate),
+                "exchange_rate_date": line.exchange_rate_date.isoformat(),
+                "presentment_unit_price": str(line.presentment_unit_price),
+                "presentment_line_total": str(line.presentment_line_total),
             }
             for line in order.lines.all()
         ],
+    }
+
+
+def merchant_event_data(
+    profile: MerchantProfile, *, from_status: str, reason: str
+) -> dict[str, Any]:
+    return {
+        "merchant": profile.organization.slug,
+        "status": profile.status,
+        "from_status": from_status,
+        "reason": reason,
+        "changed_at": profile.status_changed_at.isoformat(),
+    }
+
+
+def listing_event_data(product: Product, *, from_status: str, reason: str) -> dict[str, Any]:
+    return {
+        "id": str(product.id),
+        "merchant": product.merchant.slug,
+        "sku": product.sku,
+        "title": product.title,
+        "status": product.status,
+        "from_status": from_status,
+        "reason": reason,
+    }
+
+
+def certificate_expiring_data(certificate: ProductCertificate) -> dict[str, Any]:
+    product = certificate.product
+    return {
+        "certificate_id": str(certificate.id),
+        "kind": certificate.kind,
+        "number": certificate.number,
+        "valid_until": certificate.valid_until.isoformat(),
+        "required": certificate.required,
+        "product_id": str(product.id),
+        "sku": product.sku,
+        "title": product.title,
+        "merchant": product.merchant.slug,
     }

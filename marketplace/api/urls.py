@@ -4,10 +4,52 @@ from django.urls import path
 
 from marketplace.api import views
 
+PRODUCT = "products/<uuid:product_id>/"
+
 urlpatterns = [
     path("products/", views.ProductListCreateApi.as_view(), name="marketplace-products"),
+    path(PRODUCT, views.ProductDetailApi.as_view(), name="marketplace-product"),
     path(
-        "products/<uuid:product_id>/", views.ProductDetailApi.as_view(), name="marketplace-product"
+        f"{PRODUCT}publish/", views.ProductPublishApi.as_view(), name="marketplace-product-publish"
+    ),
+    path(
+        f"{PRODUCT}unpublish/",
+        views.ProductUnpublishApi.as_view(),
+        name="marketplace-product-unpublish",
+    ),
+    path(
+        f"{PRODUCT}archive/", views.ProductArchiveApi.as_view(), name="marketplace-product-archive"
+    ),
+    path(
+        f"{PRODUCT}translations/<str:language>/",
+        views.ProductTranslationApi.as_view(),
+        name="marketplace-product-translation",
+    ),
+    path(
+        f"{PRODUCT}variants/",
+        views.ProductVariantCreateApi.as_view(),
+        name="marketplace-product-variants",
+    ),
+    path(
+        f"{PRODUCT}variants/<uuid:variant_id>/",
+        views.ProductVariantDetailApi.as_view(),
+        name="marketplace-product-variant",
+    ),
+    path(
+        f"{PRODUCT}price-tiers/",
+        views.ProductPriceTiersApi.as_view(),
+        name="marketplace-product-price-tiers",
+    ),
+    path(
+        f"{PRODUCT}certificates/",
+        views.ProductCertificateCreateApi.as_view(),
+        name="marketplace-product-certificates",
+    ),
+    path("listings/search/", views.ListingSearchApi.as_view(), name="marketplace-listings-search"),
+    path(
+        "listings/<uuid:listing_id>/",
+        views.ListingDetailApi.as_view(),
+        name="marketplace-listing",
     ),
     path("orders/", views.OrderListCreateApi.as_view(), name="marketplace-orders"),
     path("orders/<uuid:order_id>/", views.OrderDetailApi.as_view(), name="marketplace-order"),

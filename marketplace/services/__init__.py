@@ -1,5 +1,18 @@
 """Every write of the marketplace. Each runs in a transaction; state changes lock the row."""
 
+from marketplace.services.certificates import CertificateCheck, certificates_check
+from marketplace.services.merchants import (
+    MerchantRequirementsUnmet,
+    merchant_approve,
+    merchant_contact_add,
+    merchant_contact_sign_off,
+    merchant_profile_create,
+    merchant_profile_update,
+    merchant_reinstate,
+    merchant_reject,
+    merchant_review_start,
+    merchant_suspend,
+)
 from marketplace.services.orders import (
     OrderLineRequest,
     order_cancel,
@@ -12,10 +25,44 @@ from marketplace.services.orders import (
     order_reject,
 )
 from marketplace.services.payments import payment_confirm
-from marketplace.services.products import product_create
+from marketplace.services.product_details import (
+    PriceTierRequest,
+    certifications_refresh,
+    product_certificate_add,
+    product_price_tiers_set,
+    product_variant_create,
+    product_variant_update,
+)
+from marketplace.services.products import (
+    TranslationRequest,
+    product_archive,
+    product_create,
+    product_publish,
+    product_translation_set,
+    product_unpublish,
+    product_update,
+)
+from marketplace.services.rates import RatesLoaded, exchange_rates_load
 
 __all__ = [
+    "CertificateCheck",
+    "MerchantRequirementsUnmet",
     "OrderLineRequest",
+    "PriceTierRequest",
+    "RatesLoaded",
+    "TranslationRequest",
+    "certificates_check",
+    "certifications_refresh",
+    "exchange_rates_load",
+    "merchant_approve",
+    "merchant_contact_add",
+    "merchant_contact_sign_off",
+    "merchant_profile_create",
+    "merchant_profile_update",
+    "merchant_reinstate",
+    "merchant_reject",
+    "merchant_review_start",
+    "merchant_suspend",
     "order_cancel",
     "order_clear",
     "order_deliver",
@@ -25,5 +72,14 @@ __all__ = [
     "order_record_customs_submission",
     "order_reject",
     "payment_confirm",
+    "product_archive",
+    "product_certificate_add",
     "product_create",
+    "product_price_tiers_set",
+    "product_publish",
+    "product_translation_set",
+    "product_unpublish",
+    "product_update",
+    "product_variant_create",
+    "product_variant_update",
 ]

@@ -24,7 +24,10 @@ from marketplace.models import (
     OrderStatus,
     OrderStatusChange,
     Product,
+    ProductPriceTier,
+    ProductVariant,
 )
+from marketplace.selectors import Rate, conversion_rate, merchant_is_approved
 
 MAX_LINES = 100
 
@@ -111,17 +114,56 @@ def _validate_lines(lines: Sequence[OrderLineRequest]) -> None:
         seen.add(line.sku)
 
 
-def _reserve_stock(*, product: Product, quantity: int, index: int) -> None:
+@dataclass(frozen=True, slots=True)
+class _Priced:
+    index: int
+    request: OrderLineRequest
+    product: Product
+    variant: ProductVariant | None
+    unit_price: Decimal
+    line_total: Decimal
+
+    @property
+    def sku(self) -> str:
+        return self.variant.sku if self.variant is not None else self.product.sku
+
+
+def _reserve_stock(*, line: _Priced) -> None:
     # One conditional UPDATE: two orders racing for the last units cannot both win.
-    reserved = Product.objects.filter(pk=product.pk, stock__gte=quantity).update(
-        stock=F("stock") - quantity, updated_at=timezone.now()
-    )
+    quantity = line.request.quantity
+    now = timezone.now()
+    if line.variant is not None:
+        reserved = ProductVariant.objects.filter(pk=line.variant.pk, stock__gte=quantity).update(
+            stock=F("stock") - quantity, updated_at=now
+        )
+    else:
+        reserved = Product.objects.filter(pk=line.product.pk, stock__gte=quantity).update(
+            stock=F("stock") - quantity, updated_at=now
+        )
     if reserved != 1:
         raise Conflict(
-            f"Not enough stock of {product.sku!r} for {quantity}.",
+            f"Not enough stock of {line.sku!r} for {quantity}.",
             code="insufficient_stock",
-            field=f"lines.{index}.quantity",
+            field=f"lines.{line.index}.quantity",
         )
+
+
+def _unit_price(
+    *,
+    product: Product,
+    variant: ProductVariant | None,
+    quantity: int,
+    tiers: list[ProductPriceTier],
+) -> Decimal:
+    """A variant's own price if it has one; else the listing's price for this quantity (the
+    tier with the largest threshold the quantity reaches, or the base price)."""
+    if variant is not None and variant.unit_price is not None:
+        return variant.unit_price
+    price = product.unit_price
+    for tier in tiers:  # ordered by min_quantity
+        if quantity >= tier.min_quantity:
+            price = tier.unit_price
+    return price
 
 
 @transaction.atomic
@@ -136,9 +178,13 @@ def order_place(
     destination_airport: str,
     currency: str,
     lines: Sequence[OrderLineRequest],
+    presentment_currency: str | None = None,
 ) -> Order:
-    """Place an order with one merchant and reserve its stock. All or nothing: one line short
-    of stock refuses the whole order. References are unique per marketplace."""
+    """Place an order with one approved merchant and reserve its stock. All or nothing: one
+    line short of stock refuses the whole order. References are unique per marketplace.
+    Lines name a listing's or a variant's SKU; quantity prices and minimum order quantities
+    apply. Each line keeps the exchange rate into `presentment_currency` (the buyer's
+    currency, the order's own if not given) of the day it was placed."""
     if marketplace.kind != OrganizationKind.MARKETPLACE:
         raise PermissionDenied("Only marketplaces place orders.", code="not_a_marketplace")
     _validate_lines(lines)
@@ -146,6 +192,12 @@ def order_place(
     if merchant is None:
         raise DomainError(
             f"No merchant {merchant_slug!r}.", code="unknown_merchant", field="merchant"
+        )
+    if not merchant_is_approved(merchant=merchant):
+        raise DomainError(
+            f"{merchant_slug} is not approved to sell.",
+            code="merchant_not_approved",
+            field="merchant",
         )
     provider = _organization(slug=payment_provider_slug, kind=OrganizationKind.PAYMENT_PROVIDER)
     if provider is None:
@@ -167,16 +219,26 @@ def order_place(
             field="reference",
         )
 
-    products = {
-        p.sku: p
-        for p in Product.objects.for_merchant(merchant)
-        .published()
-        .filter(sku__in=[line.sku for line in lines])
+    skus = [line.sku for line in lines]
+    on_sale = Product.objects.for_merchant(merchant).published()
+    products = {p.sku: p for p in on_sale.filter(sku__in=skus)}
+    variants = {
+        v.sku: v
+        for v in ProductVariant.objects.filter(
+            merchant=merchant, sku__in=skus, product__in=on_sale
+        ).select_related("product")
     }
+    tiers: dict[uuid.UUID, list[ProductPriceTier]] = {}
+    for tier in ProductPriceTier.objects.filter(
+        product__in=[p.pk for p in products.values()] + [v.product_id for v in variants.values()]
+    ).order_by("min_quantity"):
+        tiers.setdefault(tier.product_id, []).append(tier)
+
     total = Money.zero(currency)
-    priced: list[tuple[int, OrderLineRequest, Product, Decimal]] = []
+    priced: list[_Priced] = []
     for index, line in enumerate(lines):
-        product = products.get(line.sku)
+        variant = variants.get(line.sku)
+        product = variant.product if variant is not None else products.get(line.sku)
         if product is None:
             raise DomainError(
                 f"{merchant_slug} sells no published product {line.sku!r}.",
@@ -189,14 +251,35 @@ def order_place(
                 code="currency_mismatch",
                 field="currency",
             )
-        line_total = round_half_up(product.unit_price * line.quantity)
+        if line.quantity < product.min_order_quantity:
+            raise DomainError(
+                f"{line.sku!r} is sold from {product.min_order_quantity} units.",
+                code="below_minimum_order_quantity",
+                field=f"lines.{index}.quantity",
+            )
+        unit_price = _unit_price(
+            product=product,
+            variant=variant,
+            quantity=line.quantity,
+            tiers=tiers.get(product.pk, []),
+        )
+        line_total = round_half_up(unit_price * line.quantity)
         total += Money(line_total, currency)
-        priced.append((index, line, product, line_total))
+        priced.append(_Priced(index, line, product, variant, unit_price, line_total))
 
-    # Lock products in a fixed order so two orders for the same goods cannot deadlock.
-    for index, line, product, _ in sorted(priced, key=lambda p: str(p[2].pk)):
-        _reserve_stock(product=product, quantity=line.quantity, index=index)
+    placed_on = timezone.now().date()
+    rate: Rate = conversion_rate(
+        base=currency, quote=presentment_currency or currency, on=placed_on
+    )
 
+    # Lock rows in a fixed order so two orders for the same goods cannot deadlock.
+    for priced_line in sorted(priced, key=lambda p: (str(p.product.pk), p.sku)):
+        _reserve_stock(line=priced_line)
+
+    presentment_lines = [
+        (round_half_up(p.unit_price * rate.rate), round_half_up(p.line_total * rate.rate))
+        for p in priced
+    ]
     try:
         with transaction.atomic():
             order = Order.objects.create(
@@ -209,6 +292,8 @@ def order_place(
                 destination_airport=destination_airport,
                 currency=currency,
                 total=total.rounded().amount,
+                presentment_currency=rate.quote,
+                presentment_total=sum((t for _, t in presentment_lines), Decimal("0.00")),
             )
     except IntegrityError:
         raise Conflict(
@@ -220,18 +305,23 @@ def order_place(
         [
             OrderLine(
                 order=order,
-                line_number=index + 1,
-                product=product,
-                sku=product.sku,
-                title=product.title,
-                hs_code=product.hs_code,
-                origin_country=product.origin_country,
-                quantity=line.quantity,
-                unit_price=product.unit_price,
-                line_total=line_total,
-                unit_weight_kg=product.weight_kg,
+                line_number=p.index + 1,
+                product=p.product,
+                variant=p.variant,
+                sku=p.sku,
+                title=p.product.title,
+                hs_code=p.product.hs_code,
+                origin_country=p.product.origin_country,
+                quantity=p.request.quantity,
+                unit_price=p.unit_price,
+                line_total=p.line_total,
+                unit_weight_kg=p.product.weight_kg,
+                exchange_rate=rate.rate,
+                exchange_rate_date=rate.date,
+                presentment_unit_price=unit,
+                presentment_line_total=line_total,
             )
-            for index, line, product, line_total in priced
+            for p, (unit, line_total) in zip(priced, presentment_lines, strict=True)
         ]
     )
     OrderStatusChange.objects.create(
@@ -247,10 +337,16 @@ def order_cancel(*, order: Order, reason: str = "") -> Order:
     """Cancel an order that has not gone to customs (or that customs held or refused) and put
     its stock back on sale."""
     cancelled = _order_move(order=order, to=OrderStatus.CANCELLED, reason=reason)
-    for line in OrderLine.objects.filter(order=cancelled).order_by("product_id"):
-        Product.objects.filter(pk=line.product_id).update(
-            stock=F("stock") + line.quantity, updated_at=timezone.now()
-        )
+    now = timezone.now()
+    for line in OrderLine.objects.filter(order=cancelled).order_by("product_id", "sku"):
+        if line.variant_id is not None:
+            ProductVariant.objects.filter(pk=line.variant_id).update(
+                stock=F("stock") + line.quantity, updated_at=now
+            )
+        else:
+            Product.objects.filter(pk=line.product_id).update(
+                stock=F("stock") + line.quantity, updated_at=now
+            )
     return cancelled
 
 

@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from customs.services import commodity_codes_load
 from ewtp.core.models import Organization, OrganizationKind, UserRole
 from marketplace.models import ProductStatus
-from marketplace.services import product_create
+from marketplace.services import TranslationRequest, product_create
 from tests.factories import UserFactory
+from tests.marketplace.flows import approved_profile
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -36,6 +38,9 @@ def test_merchant_signs_in_after_a_wrong_password_and_signs_out(live_server, pag
         organization=merchant,
         role=UserRole.ADMIN,
     )
+    # Only an approved merchant publishes, an HS code the nomenclature knows, a Chinese title.
+    approved_profile(merchant)
+    commodity_codes_load(codes=[("180690", "Chocolate preparations n.e.s.")])
     product_create(
         merchant=merchant,
         sku="PRL-ASSORT-250",
@@ -47,6 +52,7 @@ def test_merchant_signs_in_after_a_wrong_password_and_signs_out(live_server, pag
         stock=400,
         weight_kg=Decimal("0.350"),
         status=ProductStatus.PUBLISHED,
+        translations=[TranslationRequest("zh-Hans", "什锦果仁糖巧克力礼盒 250克")],
     )
 
     page.goto(f"{live_server.url}/")

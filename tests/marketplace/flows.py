@@ -10,17 +10,29 @@ import itertools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
 from customs.models import Declaration
+from customs.selectors import commodity_codes_known
 from customs.services import commodity_codes_load, declaration_clear
 from ewtp.core.models import Organization, OrganizationKind, User
 from ewtp.core.services import organization_get_or_create
 from logistics.models import Airport, Flight, Shipment
 from logistics.services import airport_upsert, flight_schedule
-from marketplace.models import Order, Product, ProductStatus
-from marketplace.services import OrderLineRequest, order_place, payment_confirm, product_create
+from marketplace.models import Language, MerchantProfile, Order, Product, ProductStatus
+from marketplace.services import (
+    OrderLineRequest,
+    TranslationRequest,
+    merchant_approve,
+    merchant_contact_add,
+    merchant_profile_create,
+    merchant_review_start,
+    order_place,
+    payment_confirm,
+    product_create,
+)
 
 _references = itertools.count(1)
 _organizations = itertools.count(1)
@@ -39,12 +51,49 @@ class Trade:
     destination: Airport
 
 
-def organization(kind: str, slug: str | None = None) -> Organization:
-    """A new organisation of this kind, made by the core service."""
+# A complete application: every checklist item met (the identifiers pass their check digits).
+COMPLETE_PROFILE = {
+    "legal_name": "Chocolaterie Test BV",
+    "street_address": "Wollestraat 12",
+    "postal_code": "8000",
+    "city": "Brugge",
+    "country": "BE",
+    "eori": "BE0456781215",
+    "vat_number": "BE0456781215",
+    "bank_account_holder": "Chocolaterie Test BV",
+    "iban": "BE71096123456769",
+}
+
+
+def organization(kind: str, slug: str | None = None, *, approved: bool = True) -> Organization:
+    """A new organisation of this kind, made by the core service. A merchant is onboarded and
+    approved (unless `approved=False`), as it must be to sell."""
     made, _ = organization_get_or_create(
         slug=slug or f"{kind.replace('_', '-')}-{next(_organizations)}", kind=kind
     )
+    if kind == OrganizationKind.MERCHANT and approved:
+        approved_profile(made)
     return made
+
+
+def merchant_application(merchant: Organization, **data: str) -> MerchantProfile:
+    """A merchant's complete application with a signed-off contact, not yet reviewed."""
+    profile = merchant_profile_create(organization=merchant, data=COMPLETE_PROFILE | data)
+    merchant_contact_add(
+        profile=profile,
+        name="Lotte Van Acker",
+        role="Managing director",
+        email="lotte@example.test",
+        signed_off_at=timezone.now(),
+    )
+    return profile
+
+
+def approved_profile(merchant: Organization) -> MerchantProfile:
+    """Onboard a merchant through the real services: apply, review, approve."""
+    profile = merchant_application(merchant)
+    merchant_review_start(profile=profile, by=None, reason="Documents received")
+    return merchant_approve(profile=profile, by=None, reason="Documents checked")
 
 
 def staff_user(role: str) -> User:
@@ -92,19 +141,35 @@ def product(
     currency: str = "EUR",
     status: str = ProductStatus.PUBLISHED,
     merchant: Organization | None = None,
+    title: str | None = None,
+    **extra: Any,
 ) -> Product:
-    return product_create(
+    """A listing with an English and a Chinese title, published unless told otherwise.
+
+    A published listing whose HS code the nomenclature does not know cannot be published
+    today; it can still exist, because it was published before a nomenclature revision took
+    its code away. Customs tests need such goods, so this builds that history: the listing is
+    published as it was then, by moving its status directly.
+    """
+    known = bool(commodity_codes_known(codes=[hs_code]))
+    extra.setdefault("translations", [TranslationRequest(Language.ZH_HANS, f"测试商品 {sku}")])
+    created = product_create(
         merchant=merchant or trade.merchant,
         sku=sku,
-        title=f"Test product {sku}",
+        title=title or f"Test product {sku}",
         hs_code=hs_code,
         origin_country="BE",
         unit_price=Decimal(unit_price),
         currency=currency,
         stock=stock,
         weight_kg=Decimal(weight_kg),
-        status=status,
+        status=status if known else ProductStatus.DRAFT,
+        **extra,
     )
+    if status == ProductStatus.PUBLISHED and not known:
+        Product.objects.filter(pk=created.pk).update(status=ProductStatus.PUBLISHED)
+        created.refresh_from_db()
+    return created
 
 
 def place(
@@ -114,6 +179,7 @@ def place(
     reference: str | None = None,
     airport: str = "HGH",
     country: str = "CN",
+    presentment_currency: str | None = None,
 ) -> Order:
     return order_place(
         marketplace=trade.marketplace,
@@ -124,6 +190,7 @@ def place(
         destination_country=country,
         destination_airport=airport,
         currency="EUR",
+        presentment_currency=presentment_currency,
         lines=[OrderLineRequest(sku=sku, quantity=q) for sku, q in (lines or [("PRL-250", 2)])],
     )
 

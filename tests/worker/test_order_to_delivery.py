@@ -139,6 +139,8 @@ def test_an_order_goes_from_listing_to_delivery_with_a_signed_webhook_for_every_
             "sku": "PRL-ASSORT-250", "title": "Assorted pralines (250 g)", "hs_code": "180690",
             "origin_country": "BE", "unit_price": "24.50", "currency": "EUR", "stock": 10,
             "weight_kg": "0.620", "status": "published",
+            # a listing for China is published only with a Chinese title (issue 3)
+            "translations": [{"language": "zh-Hans", "title": "什锦果仁糖巧克力 250克"}],
         },
     )  # fmt: skip
     assert response.status_code == 201, response.text

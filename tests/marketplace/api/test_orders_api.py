@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from ewtp.core.models import OrganizationKind
-from marketplace.models import Order, OrderStatus, Product
+from marketplace.models import ExchangeRate, Order, OrderStatus, Product
 from tests.marketplace.flows import pay, place
 
 pytestmark = pytest.mark.django_db
@@ -177,3 +179,40 @@ def test_cancelling_an_order_customs_already_has_is_a_409(trade, partner_client)
     assert response.json()["code"] == "order_invalid_transition"
     order.refresh_from_db()
     assert order.status == OrderStatus.CUSTOMS_SUBMITTED
+
+
+def test_an_order_shown_in_yuan_carries_the_rate_it_was_placed_at(trade, partner_client):
+    ExchangeRate.objects.create(date=timezone.now().date(), currency="CNY", rate=Decimal("8.1"))
+    client = partner_client(trade.marketplace, scopes=["orders:write"])
+
+    response = client.post(URL, order_body(trade, presentment_currency="CNY"), format="json")
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["presentment_currency"], body["presentment_total"]) == ("CNY", "396.90")
+    line = body["lines"][0]
+    assert line["exchange_rate"] == "8.100000"
+    assert line["exchange_rate_date"] == timezone.now().date().isoformat()
+    assert (line["presentment_unit_price"], line["presentment_line_total"]) == (
+        "198.45",
+        "396.90",
+    )
+
+
+@pytest.mark.parametrize(
+    ("currency", "status", "code"),
+    [("cny", 400, "invalid"), ("XYZ", 422, "exchange_rate_unavailable")],
+)
+def test_an_unusable_presentment_currency_places_nothing(
+    trade, partner_client, currency, status, code
+):
+    client = partner_client(trade.marketplace, scopes=["orders:write"])
+
+    response = client.post(URL, order_body(trade, presentment_currency=currency), format="json")
+
+    assert response.status_code == status
+    assert {(e["field"], e["code"]) for e in response.json()["errors"]} == {
+        ("presentment_currency", code)
+    }
+    assert not Order.objects.exists()
+    assert Product.objects.get(sku="PRL-250").stock == 100

@@ -35,6 +35,9 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "core": ("view", "add", "change"),
         "events": ("view",),
         "marketplace": ("view",),
+        # Merchants' onboarding: edit the application, review it through the admin actions.
+        "marketplace.merchantprofile": ("view", "add", "change"),
+        "marketplace.merchantcontact": ("view", "add", "change"),
         "customs": ("view",),
         "logistics": ("view",),
     },

@@ -1,4 +1,4 @@
-"""Listings, orders and their payments. Data and the invariants of one row."""
+"""Orders placed by marketplaces and their payments. Data and the invariants of one row."""
 
 from __future__ import annotations
 
@@ -10,70 +10,9 @@ from django.utils import timezone
 
 from ewtp.core.models import Organization
 from ewtp.core.money import Money
+from marketplace.models.products import COUNTRY_PATTERN, Product, ProductVariant
 
-HS_CODE_PATTERN = r"^[0-9]{6}$"
-COUNTRY_PATTERN = r"^[A-Z]{2}$"
-CURRENCY_PATTERN = r"^[A-Z]{3}$"
 IATA_PATTERN = r"^[A-Z]{3}$"
-
-
-class ProductStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-
-
-class ProductQuerySet(models.QuerySet["Product"]):
-    def for_merchant(self, merchant: Organization) -> ProductQuerySet:
-        return self.filter(merchant=merchant)
-
-    def published(self) -> ProductQuerySet:
-        return self.filter(status=ProductStatus.PUBLISHED)
-
-
-class Product(models.Model):
-    """A merchant's listing. The SKU is the merchant's own; stock is what can still be sold."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    merchant = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="products")
-    sku = models.CharField(max_length=64)
-    title = models.CharField(max_length=200)
-    hs_code = models.CharField(max_length=6, help_text="Harmonized System subheading, 6 digits")
-    origin_country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
-    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
-    currency = models.CharField(max_length=3)
-    stock = models.IntegerField(default=0)
-    weight_kg = models.DecimalField(max_digits=9, decimal_places=3)
-    status = models.CharField(
-        max_length=16, choices=ProductStatus.choices, default=ProductStatus.DRAFT
-    )
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    updated_at = models.DateTimeField(default=timezone.now)
-
-    objects = ProductQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["merchant", "sku"], name="product_sku_per_merchant"),
-            models.CheckConstraint(condition=models.Q(stock__gte=0), name="product_stock_gte_0"),
-            models.CheckConstraint(
-                condition=models.Q(unit_price__gt=0), name="product_unit_price_gt_0"
-            ),
-            models.CheckConstraint(condition=models.Q(weight_kg__gt=0), name="product_weight_gt_0"),
-            models.CheckConstraint(
-                condition=models.Q(hs_code__regex=HS_CODE_PATTERN), name="product_hs_code_6_digits"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(currency__regex=CURRENCY_PATTERN), name="product_currency_iso"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.sku} {self.title}"
-
-    @property
-    def price(self) -> Money:
-        return Money(self.unit_price, self.currency)
 
 
 class OrderStatus(models.TextChoices):
@@ -129,8 +68,12 @@ class Order(models.Model):
     buyer_name = models.CharField(max_length=200)
     destination_country = models.CharField(max_length=2)
     destination_airport = models.CharField(max_length=3, help_text="IATA code")
-    currency = models.CharField(max_length=3)
+    currency = models.CharField(max_length=3, help_text="The merchant's currency: what is paid")
     total = models.DecimalField(max_digits=14, decimal_places=2)
+    presentment_currency = models.CharField(
+        max_length=3, help_text="The currency the buyer was shown; the lines carry the rates"
+    )
+    presentment_total = models.DecimalField(max_digits=16, decimal_places=2)
     status = models.CharField(
         max_length=32, choices=OrderStatus.choices, default=OrderStatus.PLACED, db_index=True
     )
@@ -175,6 +118,9 @@ class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     line_number = models.PositiveSmallIntegerField()
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    variant = models.ForeignKey(
+        ProductVariant, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     sku = models.CharField(max_length=64)
     title = models.CharField(max_length=200)
     hs_code = models.CharField(max_length=6)
@@ -183,12 +129,21 @@ class OrderLine(models.Model):
     unit_price = models.DecimalField(max_digits=12, decimal_places=2)
     line_total = models.DecimalField(max_digits=14, decimal_places=2)
     unit_weight_kg = models.DecimalField(max_digits=9, decimal_places=3)
+    # The rate used when the order was placed (presentment units per unit of the order's
+    # currency) and the ECB day it is from: a later rate never changes a placed order.
+    exchange_rate = models.DecimalField(max_digits=18, decimal_places=6)
+    exchange_rate_date = models.DateField()
+    presentment_unit_price = models.DecimalField(max_digits=14, decimal_places=2)
+    presentment_line_total = models.DecimalField(max_digits=16, decimal_places=2)
 
     class Meta:
         ordering = ["order", "line_number"]
         constraints = [
             models.UniqueConstraint(fields=["order", "line_number"], name="order_line_number"),
-            models.UniqueConstraint(fields=["order", "product"], name="order_line_product_once"),
+            models.UniqueConstraint(fields=["order", "sku"], name="order_line_sku_once"),
+            models.CheckConstraint(
+                condition=models.Q(exchange_rate__gt=0), name="order_line_exchange_rate_gt_0"
+            ),
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="order_line_qty_gt_0"),
         ]
 

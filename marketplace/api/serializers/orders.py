@@ -1,92 +1,24 @@
-"""Input (strict) and output shapes of the marketplace API. Money travels as decimal strings."""
+"""Orders and payments."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ewtp.core.api.serializers import CurrencyField, MoneyAmountField, StrictSerializer
-from marketplace.models import OrderStatus, ProductStatus
-
-SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
-REFERENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$"
-
-
-class AwareDateTimeField(serializers.DateTimeField):
-    """An ISO 8601 time with its offset; a time without one is ambiguous and refused."""
-
-    default_error_messages = {"naive": "Give the UTC offset, e.g. 2026-11-25T14:03:00Z."}
-
-    def enforce_timezone(self, value: datetime) -> datetime:
-        if value.tzinfo is None:
-            self.fail("naive")
-        return super().enforce_timezone(value)
-
-
-class CountryField(serializers.RegexField):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(r"^[A-Z]{2}$", **kwargs)
-        self.error_messages["invalid"] = "Use an ISO 3166-1 alpha-2 code such as BE or CN."
-
-
-class WeightField(serializers.DecimalField):
-    """Kilograms to the gram, as a decimal string."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_digits", 9)
-        kwargs.setdefault("decimal_places", 3)
-        kwargs.setdefault("coerce_to_string", True)
-        super().__init__(**kwargs)
-
-
-@extend_schema_field(
-    {"type": "string", "enum": ProductStatus.values}, component_name="ProductStatus"
+from marketplace.api.serializers.fields import (
+    REFERENCE_PATTERN,
+    SKU_PATTERN,
+    AwareDateTimeField,
+    CountryField,
+    OrderStatusField,
+    WeightField,
 )
-class ProductStatusField(serializers.ChoiceField):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=ProductStatus.choices, **kwargs)
-
-
-@extend_schema_field({"type": "string", "enum": OrderStatus.values}, component_name="OrderStatus")
-class OrderStatusField(serializers.ChoiceField):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=OrderStatus.choices, **kwargs)
-
-
-# --- products
-
-
-class ProductCreateInput(StrictSerializer):
-    sku = serializers.RegexField(SKU_PATTERN, help_text="Your own stock-keeping unit")
-    title = serializers.CharField(max_length=200)
-    hs_code = serializers.RegexField(r"^[0-9]{6}$", help_text="Harmonized System subheading")
-    origin_country = CountryField()
-    unit_price = MoneyAmountField(min_value=Decimal("0.01"))
-    currency = CurrencyField()
-    stock = serializers.IntegerField(min_value=0, max_value=10_000_000)
-    weight_kg = WeightField(min_value=Decimal("0.001"), help_text="Gross weight of one unit")
-    status = ProductStatusField(default=ProductStatus.DRAFT)
-
-
-class ProductOutput(serializers.Serializer[Any]):
-    id = serializers.UUIDField()
-    merchant = serializers.CharField(source="merchant.slug")
-    sku = serializers.CharField()
-    title = serializers.CharField()
-    hs_code = serializers.CharField()
-    origin_country = serializers.CharField()
-    unit_price = MoneyAmountField()
-    currency = serializers.CharField()
-    stock = serializers.IntegerField()
-    weight_kg = WeightField()
-    status = ProductStatusField()
-    created_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
-
+from marketplace.models import (
+    OrderStatus,
+)
 
 # --- orders
 
@@ -105,7 +37,11 @@ class OrderPlaceInput(StrictSerializer):
     buyer_name = serializers.CharField(max_length=200)
     destination_country = CountryField()
     destination_airport = serializers.RegexField(r"^[A-Z]{3}$", help_text="IATA code")
-    currency = CurrencyField()
+    currency = CurrencyField(help_text="The merchant's currency, in which the order is paid")
+    presentment_currency = CurrencyField(
+        required=False,
+        help_text="The buyer's currency: each line keeps the day's ECB rate into it",
+    )
     # DRF >= 3.14 passes max_length to the list serializer; the stubs do not know it yet.
     lines = OrderLineInput(many=True, allow_empty=False, max_length=100)  # type: ignore[call-arg]
 
@@ -124,6 +60,15 @@ class OrderLineOutput(serializers.Serializer[Any]):
     unit_price = MoneyAmountField()
     line_total = MoneyAmountField()
     unit_weight_kg = WeightField()
+    exchange_rate = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=6,
+        coerce_to_string=True,
+        help_text="Presentment currency per unit of the order currency, fixed when placed",
+    )
+    exchange_rate_date = serializers.DateField(help_text="The ECB publication day of the rate")
+    presentment_unit_price = MoneyAmountField()
+    presentment_line_total = MoneyAmountField()
 
 
 class OrderOutput(serializers.Serializer[Any]):
@@ -138,6 +83,8 @@ class OrderOutput(serializers.Serializer[Any]):
     destination_airport = serializers.CharField()
     currency = serializers.CharField()
     total = MoneyAmountField()
+    presentment_currency = serializers.CharField()
+    presentment_total = MoneyAmountField()
     lines = OrderLineOutput(many=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()

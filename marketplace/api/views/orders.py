@@ -1,15 +1,13 @@
-"""Marketplace API: merchants list products, marketplaces place orders, payment providers
-confirm payments. Parse, authorise, call one service, render."""
+"""Orders placed by marketplaces, and payment providers' confirmations."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-from django.db.models import QuerySet
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -25,72 +23,10 @@ from marketplace.api.serializers import (
     OrderPlaceInput,
     PaymentConfirmInput,
     PaymentOutput,
-    ProductCreateInput,
-    ProductOutput,
 )
+from marketplace.api.views.common import CONFLICT, INVALID, NOT_FOUND, REFUSED, paginated
 from marketplace.models import Order, OrderStatus
 from marketplace.services import OrderLineRequest
-
-NOT_FOUND = OpenApiResponse(description="No such object, or it belongs to another organisation")
-INVALID = OpenApiResponse(description="Invalid fields (problem+json with `errors`)")
-CONFLICT = OpenApiResponse(description="Conflicts with the current state (problem+json)")
-REFUSED = OpenApiResponse(description="A business rule refused it (problem+json with `code`)")
-
-
-def paginated(
-    view: PartnerApi,
-    request: Request,
-    queryset: QuerySet[Any],
-    serializer: type[serializers.Serializer[Any]],
-) -> Response:
-    paginator = CreatedCursorPagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(serializer(page, many=True).data)
-
-
-class ProductListCreateApi(PartnerApi):
-    """A merchant's own listings."""
-
-    required_scopes = {"GET": Scope.CATALOG_READ, "POST": Scope.CATALOG_WRITE}
-    allowed_kinds = {OrganizationKind.MERCHANT}
-    pagination_class = CreatedCursorPagination
-
-    @extend_schema(operation_id="products_list", responses=ProductOutput(many=True))
-    def get(self, request: Request) -> Response:
-        return paginated(
-            self,
-            request,
-            selectors.product_list(merchant=self.organization(request)),
-            ProductOutput,
-        )
-
-    @extend_schema(
-        operation_id="products_create",
-        request=ProductCreateInput,
-        responses={201: ProductOutput, 400: INVALID, 409: CONFLICT, 422: REFUSED},
-    )
-    def post(self, request: Request) -> Response:
-        data = ProductCreateInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        product = services.product_create(
-            merchant=self.organization(request), **data.validated_data
-        )
-        location = reverse("marketplace-product", kwargs={"product_id": product.pk})
-        return Response(
-            ProductOutput(product).data,
-            status=status.HTTP_201_CREATED,
-            headers={"Location": location},
-        )
-
-
-class ProductDetailApi(PartnerApi):
-    required_scopes = {"GET": Scope.CATALOG_READ}
-    allowed_kinds = {OrganizationKind.MERCHANT}
-
-    @extend_schema(operation_id="products_retrieve", responses={200: ProductOutput, 404: NOT_FOUND})
-    def get(self, request: Request, product_id: uuid.UUID) -> Response:
-        product = selectors.product_get(merchant=self.organization(request), product_id=product_id)
-        return Response(ProductOutput(product).data)
 
 
 def _order_output(organization: Organization, order: Order) -> dict[str, Any]:
@@ -140,6 +76,7 @@ class OrderListCreateApi(PartnerApi):
             destination_country=given["destination_country"],
             destination_airport=given["destination_airport"],
             currency=given["currency"],
+            presentment_currency=given.get("presentment_currency"),
             lines=[
                 OrderLineRequest(sku=line["sku"], quantity=line["quantity"])
                 for line in given["lines"]

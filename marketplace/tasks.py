@@ -1,0 +1,48 @@
+"""Marketplace jobs (queue `default`, bulk imports on `imports`). Thin: call one service."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+
+from marketplace import selectors, services
+from marketplace.ecb import ecb_rates
+
+# The ECB revises a rate rarely and only for recent days; two weeks back covers holidays.
+RATES_LOOKBACK = timedelta(days=14)
+
+
+@shared_task(
+    name="marketplace.certificates_check",
+    acks_late=True,
+    # Only a lost or busy database is worth retrying; a bug would fail the same way again.
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=240,
+    time_limit=300,
+)
+def certificates_check() -> dict[str, int]:
+    """Beat, daily: unpublish listings whose required certificate lapsed; warn 30 days ahead."""
+    result = services.certificates_check()
+    return {"unpublished": result.unpublished, "warned": result.warned}
+
+
+@shared_task(
+    name="marketplace.load_exchange_rates",
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=120,
+    time_limit=180,
+)
+def load_exchange_rates() -> int:
+    """Beat, daily: store the ECB reference rates newer than those stored (all of them the
+    first time), idempotently; returns how many rows were new."""
+    latest = selectors.exchange_rate_latest_date()
+    since = min(latest, timezone.localdate()) - RATES_LOOKBACK if latest else None
+    return services.exchange_rates_load(rates=ecb_rates(since=since)).created
