@@ -46,9 +46,7 @@ class DeclarationListApi(PartnerApi):
             order_id=query.validated_data.get("order_id"),
             status=query.validated_data.get("status"),
         )
-        paginator = CreatedCursorPagination()
-        page = paginator.paginate_queryset(declarations, request, view=self)
-        return paginator.get_paginated_response(DeclarationOutput(page, many=True).data)
+        return self.paginated_response(request, declarations, DeclarationOutput)
 
 
 class DeclarationDetailApi(PartnerApi):

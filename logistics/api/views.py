@@ -71,9 +71,7 @@ class ShipmentListApi(PartnerApi):
             order_id=query.validated_data.get("order_id"),
             status=query.validated_data.get("status"),
         )
-        paginator = CreatedCursorPagination()
-        page = paginator.paginate_queryset(shipments, request, view=self)
-        return paginator.get_paginated_response(ShipmentOutput(page, many=True).data)
+        return self.paginated_response(request, shipments, ShipmentOutput)
 
 
 class ShipmentDetailApi(PartnerApi):
@@ -118,9 +116,7 @@ class FlightListApi(PartnerApi):
             destination=query.validated_data.get("destination"),
             departing_after=query.validated_data.get("departing_after"),
         )
-        paginator = FlightPagination()
-        page = paginator.paginate_queryset(flights, request, view=self)
-        return paginator.get_paginated_response(FlightOutput(page, many=True).data)
+        return self.paginated_response(request, flights, FlightOutput)
 
 
 class TrackingEventCreateApi(PartnerApi):
@@ -257,9 +253,7 @@ class MasterWaybillListCreateApi(PartnerApi):
             organization=self.organization(request),
             awb_number=awb.parse(number).digits if number else None,
         )
-        paginator = CreatedCursorPagination()
-        page = paginator.paginate_queryset(waybills, request, view=self)
-        return paginator.get_paginated_response(MasterWaybillOutput(page, many=True).data)
+        return self.paginated_response(request, waybills, MasterWaybillOutput)
 
     @extend_schema(
         operation_id="master_waybills_create",

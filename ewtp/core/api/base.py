@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ewtp.core.api.auth import ApiClient, ApiKeyAuthentication
+from ewtp.core.api.pagination import CreatedCursorPagination
 from ewtp.core.api.permissions import HasApiKey, HasRequiredScopes, OrganizationKindAllowed
 from ewtp.core.api.throttling import ApiKeyRateThrottle, PublicRateThrottle
 from ewtp.core.idempotency import run_write
@@ -75,6 +78,17 @@ class PartnerApi(AtomicWritesApi):
 
     def organization(self, request: Request) -> Organization:
         return self.client(request).organization
+
+    def paginated_response(
+        self,
+        request: Request,
+        queryset: QuerySet[Any],
+        serializer: type[serializers.BaseSerializer[Any]],
+    ) -> Response:
+        """One cursor page of `queryset`, paged by the view's `pagination_class`."""
+        paginator = (getattr(self, "pagination_class", None) or CreatedCursorPagination)()
+        page = paginator.paginate_queryset(queryset, request, view=self) or []
+        return paginator.get_paginated_response(serializer(page, many=True).data)
 
 
 class PublicApi(AtomicWritesApi):

@@ -53,9 +53,7 @@ class WebhookEndpointListCreateApi(WebhooksApi):
     )
     def get(self, request: Request) -> Response:
         endpoints = selectors.webhook_endpoint_list(organization=self.organization(request))
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(endpoints, request, view=self) or []
-        return paginator.get_paginated_response(WebhookEndpointSerializer(page, many=True).data)
+        return self.paginated_response(request, endpoints, WebhookEndpointSerializer)
 
     @extend_schema(
         tags=TAGS,
@@ -171,9 +169,7 @@ class WebhookDeliveryListApi(WebhooksApi):
         deliveries = selectors.webhook_delivery_list(
             endpoint=endpoint, status=query.validated_data.get("status")
         )
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(deliveries, request, view=self) or []
-        return paginator.get_paginated_response(WebhookDeliverySerializer(page, many=True).data)
+        return self.paginated_response(request, deliveries, WebhookDeliverySerializer)
 
 
 class WebhookDeliveryRedeliverApi(WebhooksApi):

@@ -24,7 +24,7 @@ from marketplace.api.serializers import (
     PaymentConfirmInput,
     PaymentOutput,
 )
-from marketplace.api.views.common import CONFLICT, INVALID, NOT_FOUND, REFUSED, paginated
+from marketplace.api.views.common import CONFLICT, INVALID, NOT_FOUND, REFUSED
 from marketplace.models import Order, OrderStatus
 from marketplace.services import OrderLineRequest
 
@@ -55,7 +55,7 @@ class OrderListCreateApi(PartnerApi):
         orders = selectors.order_list(
             organization=self.organization(request), status=query.validated_data.get("status")
         )
-        return paginated(self, request, orders, OrderOutput)
+        return self.paginated_response(request, orders, OrderOutput)
 
     @extend_schema(
         operation_id="orders_place",

@@ -32,7 +32,7 @@ from marketplace.api.serializers import (
     VariantOutput,
     VariantUpdateInput,
 )
-from marketplace.api.views.common import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, REFUSED, paginated
+from marketplace.api.views.common import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, REFUSED
 from marketplace.models import Language, Product
 from marketplace.services import PriceTierRequest, TranslationRequest
 
@@ -58,8 +58,7 @@ class ProductListCreateApi(MerchantApi):
 
     @extend_schema(operation_id="products_list", responses=ProductOutput(many=True))
     def get(self, request: Request) -> Response:
-        return paginated(
-            self,
+        return self.paginated_response(
             request,
             selectors.product_list(merchant=self.organization(request)),
             ProductOutput,
