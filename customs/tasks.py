@@ -6,24 +6,19 @@ import logging
 import uuid
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 
 from customs import services
 from customs.models import Declaration
+from ewtp.core.jobs import transient_retries
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(
     name="customs.clear_declaration",
-    acks_late=True,
     # A worker killed mid-job gives the job back to the queue; the job is idempotent.
     reject_on_worker_lost=True,
-    # Only a lost or busy database is worth retrying; a bug would fail the same way again.
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    retry_backoff_max=120,
-    max_retries=8,
+    **transient_retries(max_retries=8, backoff_max=120),
     soft_time_limit=60,
     time_limit=90,
 )
@@ -39,10 +34,7 @@ def clear_declaration(declaration_id: str) -> str | None:
 
 @shared_task(
     name="customs.verify_audit_chain",
-    acks_late=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    max_retries=3,
+    **transient_retries(max_retries=3),
     soft_time_limit=1800,
     time_limit=1900,
 )
@@ -63,10 +55,7 @@ def verify_audit_chain() -> bool:
 
 @shared_task(
     name="customs.hold_overdue_information_requests",
-    acks_late=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    max_retries=3,
+    **transient_retries(max_retries=3),
     soft_time_limit=240,
     time_limit=300,
 )

@@ -6,8 +6,8 @@ import logging
 import uuid
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 
+from ewtp.core.jobs import transient_retries
 from logistics import services
 from logistics.models import Shipment
 
@@ -16,12 +16,7 @@ logger = logging.getLogger(__name__)
 
 @shared_task(
     name="logistics.route_shipment",
-    acks_late=True,
-    # Only a lost or busy database is worth retrying; a bug would fail the same way again.
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    retry_backoff_max=120,
-    max_retries=8,
+    **transient_retries(max_retries=8, backoff_max=120),
     soft_time_limit=30,
     time_limit=60,
 )
@@ -37,10 +32,7 @@ def route_shipment(shipment_id: str) -> str | None:
 
 @shared_task(
     name="logistics.route_ready_shipments",
-    acks_late=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    max_retries=3,
+    **transient_retries(max_retries=3),
     soft_time_limit=240,
     time_limit=300,
 )

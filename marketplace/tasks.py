@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from ewtp.core.jobs import transient_retries
 from marketplace import selectors, services
 from marketplace.ecb import ecb_rates
 
@@ -17,11 +17,7 @@ RATES_LOOKBACK = timedelta(days=14)
 
 @shared_task(
     name="marketplace.certificates_check",
-    acks_late=True,
-    # Only a lost or busy database is worth retrying; a bug would fail the same way again.
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    max_retries=5,
+    **transient_retries(max_retries=5),
     soft_time_limit=240,
     time_limit=300,
 )
@@ -33,10 +29,7 @@ def certificates_check() -> dict[str, int]:
 
 @shared_task(
     name="marketplace.load_exchange_rates",
-    acks_late=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    max_retries=5,
+    **transient_retries(max_retries=5),
     soft_time_limit=120,
     time_limit=180,
 )
