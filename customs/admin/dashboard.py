@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from customs import dashboard
 from customs.models import ClearanceDashboard
-from customs.svg_charts import horizontal_bars, stacked_bars
+from ewtp.core.svg_charts import horizontal_bars, stacked_bars
 
 if TYPE_CHECKING:
     DashboardAdminBase = admin.ModelAdmin[ClearanceDashboard]
