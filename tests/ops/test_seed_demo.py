@@ -20,7 +20,7 @@ from ewtp.core.management.commands._demo_tenants import (
 from ewtp.core.management.commands.setup_roles import CUSTOMS_OFFICERS
 from ewtp.core.models import ApiKey, Organization, OrganizationKind, User
 from ewtp.core.services import api_key_revoke
-from marketplace.selectors import product_list
+from marketplace.selectors import conversion_rate, exchange_rate_latest_date, product_list
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +51,16 @@ def test_merchants_have_valid_belgian_vat_and_eori_numbers():
         assert merchant.eori == "BE" + vat.compact(merchant.vat_number)
         assert merchant.users.filter(role="admin").exists()
         assert product_list(merchant=merchant).exists()
+
+
+def test_demo_orders_can_be_shown_in_the_buyers_currency():
+    seed()
+
+    newest = exchange_rate_latest_date()
+    assert newest is not None
+    rate = conversion_rate(base="EUR", quote="CNY", on=newest)
+    assert rate.rate > 0
+    assert rate.date == newest
 
 
 def test_a_second_run_prints_the_same_working_keys_and_adds_nothing():

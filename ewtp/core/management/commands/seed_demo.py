@@ -7,7 +7,10 @@ from SECRET_KEY and the organisation's slug instead of drawn at random.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
+from itertools import takewhile
 from typing import Any
 
 from django.conf import settings
@@ -36,6 +39,8 @@ from ewtp.core.services import (
 )
 from logistics.demo import seed_airports_and_flights
 from marketplace.demo import seed_products
+from marketplace.ecb import EcbRate, ecb_rates
+from marketplace.services import exchange_rates_load
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,16 @@ def demo_key_ensure(tenant: Tenant, organization: Organization) -> DemoKey:
     return DemoKey(tenant, plain)
 
 
+def recent_ecb_rates(*, days: int) -> Iterator[EcbRate]:
+    """The bundled file's newest `days` days of rates (the file lists the newest first)."""
+    rates = ecb_rates()
+    newest = next(rates, None)
+    if newest is None:
+        return
+    yield newest
+    yield from takewhile(lambda rate: rate.date >= newest.date - timedelta(days=days), rates)
+
+
 def summary(base_url: str, keys: list[DemoKey], seconds: float) -> str:
     base = base_url.rstrip("/")
     logins = [(t, p) for t in ALL_TENANTS for p in t.people]
@@ -166,4 +181,7 @@ class Command(BaseCommand):
             seed_products({t.slug: organizations[t.slug] for t in MERCHANTS})
             seed_commodity_codes()
             seed_airports_and_flights(organizations[CARRIER_SLUG], days=14)
+            # Orders and quotes in the buyer's currency need an ECB rate; the daily beat job
+            # loads them all, this the newest two months so a fresh demo works at once.
+            exchange_rates_load(rates=recent_ecb_rates(days=60))
         self.stdout.write(summary(options["base_url"], keys, time.monotonic() - started))
