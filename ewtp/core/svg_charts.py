@@ -139,7 +139,5 @@ def columns(
                 f'<text x="{x + step / 2 - 2:.1f}" y="{height - 12}" text-anchor="middle" '
                 f'font-size="10">{escape(label)}</text>'
             )
-    desc = (
-        f"Columns, {len(points)} points, highest {peak:,.2f}{unit}." if points else "No data."
-    )
+    desc = f"Columns, {len(points)} points, highest {peak:,.2f}{unit}." if points else "No data."
     return _svg(chart_id, width, height, title, desc, "".join(parts))

@@ -220,6 +220,4 @@ class ListingFilterForm(forms.Form):
 
 
 class OrderFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        choices=[("", "All statuses"), *OrderStatus.choices], required=False
-    )
+    status = forms.ChoiceField(choices=[("", "All statuses"), *OrderStatus.choices], required=False)

@@ -154,9 +154,7 @@ def listing_publish(
     return redirect("portal:listing-edit", product_id=product.pk)
 
 
-def _move(
-    request: HttpRequest, product: Product, *, to: ProductStatus, done: str
-) -> HttpResponse:
+def _move(request: HttpRequest, product: Product, *, to: ProductStatus, done: str) -> HttpResponse:
     reason = str(request.POST.get("reason", ""))[:500]
     try:
         if to == ProductStatus.ARCHIVED:
