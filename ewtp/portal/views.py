@@ -44,6 +44,8 @@ def merchant_overview(merchant: Organization) -> dict[str, Any]:
             title=f"Revenue per week in {currency}, last {len(weeks)} weeks",
             points=[(f"{w.week:%d %b}", w.revenue) for w in weeks],
             unit=f" {currency}",
+            width=520,
+            height=220,
         ),
         "recent_orders": [
             (order, mask_name(order.buyer_name))
@@ -55,7 +57,7 @@ def merchant_overview(merchant: Organization) -> dict[str, Any]:
             chart_id="destination-chart",
             title="Orders per destination",
             rows=[(f"{d.airport}, {d.country}", d.orders) for d in destinations],
-            width=560,
+            width=520,
         ),
     }
 
