@@ -43,3 +43,16 @@ def commodity_codes_known(*, codes: Iterable[str]) -> set[str]:
         .filter(code__in=list(codes))
         .values_list("code", flat=True)
     )
+
+
+def declarations_by_order(
+    *, organization: Organization, order_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, Declaration]:
+    """The declaration of each of these orders that the organisation may see, in one query (a
+    page of orders shows each one's customs status). Orders not yet declared are absent."""
+    return {
+        declaration.order_id: declaration
+        for declaration in declaration_list(organization=organization).filter(
+            order_id__in=list(order_ids)
+        )
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -61,6 +62,20 @@ def shipment_get(*, organization: Organization, shipment_id: uuid.UUID) -> Shipm
     if shipment is None:
         raise NotFound("No such shipment.")
     return shipment
+
+
+def shipments_by_order(
+    *, organization: Organization, order_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, Shipment]:
+    """The shipment of each of these orders that the organisation may see, in one query; the
+    last tracking status is kept on the shipment, so no event is read. Orders not yet handed
+    to logistics are absent."""
+    return {
+        shipment.order_id: shipment
+        for shipment in shipment_list(organization=organization).filter(
+            order_id__in=list(order_ids)
+        )
+    }
 
 
 def tracking_timeline(*, shipment: Shipment) -> list[TrackingEvent]:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -96,4 +97,47 @@ def horizontal_bars(
             f"{escape(f'{value:g}{unit}')}</text>"
         )
     desc = f"Horizontal bars, {len(rows)} rows." if rows else "No data."
+    return _svg(chart_id, width, height, title, desc, "".join(parts))
+
+
+def columns(
+    *,
+    chart_id: str,
+    title: str,
+    points: Sequence[tuple[str, Decimal]],
+    unit: str = "",
+    colour: str = "#0b4f8a",
+    width: int = 720,
+    height: int = 240,
+) -> SafeString:
+    """One column per point, left to right as given (a time series: weeks, months), with the
+    peak on the y-axis. Values are Decimal so money is drawn without passing through float
+    arithmetic in the caller; only the pixel sizes are floats."""
+    top, bottom, left, right = 20, 30, 64, 10
+    plot_h = height - top - bottom
+    peak = max((value for _, value in points), default=Decimal(0))
+    scale = peak if peak > 0 else Decimal(1)
+    step = (width - left - right) / max(len(points), 1)
+    parts = [
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" '
+        'stroke="#999"/>',
+        f'<text x="{left - 4}" y="{top + 4}" text-anchor="end" font-size="10">'
+        f"{escape(f'{peak:,.0f}')}</text>",
+        f'<text x="{left - 4}" y="{top + plot_h}" text-anchor="end" font-size="10">0</text>',
+    ]
+    label_every = max(1, len(points) // 6)
+    for i, (label, value) in enumerate(points):
+        x = left + i * step + 2
+        h = float(value / scale) * plot_h
+        parts.append(
+            f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{max(step - 4, 1):.1f}" '
+            f'height="{h:.1f}" fill="{escape(colour)}"><title>{escape(label)}: '
+            f"{escape(f'{value:,.2f}{unit}')}</title></rect>"
+        )
+        if i % label_every == 0:
+            parts.append(
+                f'<text x="{x + step / 2 - 2:.1f}" y="{height - 12}" text-anchor="middle" '
+                f'font-size="10">{escape(label)}</text>'
+            )
+    desc = f"Columns, {len(points)} points, highest {peak:,.2f}{unit}." if points else "No data."
     return _svg(chart_id, width, height, title, desc, "".join(parts))

@@ -1,3 +1,20 @@
-from django.urls import URLPattern, URLResolver
+"""The merchant's pages of the marketplace, under /marketplace/ in the portal."""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.urls import path
+
+from marketplace.portal import listings, orders
+
+urlpatterns = [
+    path("listings/", listings.listing_list, name="listings"),
+    path("listings/new/", listings.listing_create, name="listing-create"),
+    path("listings/<uuid:product_id>/", listings.listing_edit, name="listing-edit"),
+    path("listings/<uuid:product_id>/publish/", listings.listing_publish, name="listing-publish"),
+    path(
+        "listings/<uuid:product_id>/unpublish/",
+        listings.listing_unpublish,
+        name="listing-unpublish",
+    ),
+    path("listings/<uuid:product_id>/archive/", listings.listing_archive, name="listing-archive"),
+    path("orders/", orders.order_list, name="orders"),
+    path("orders/<uuid:order_id>/", orders.order_detail, name="order-detail"),
+]
