@@ -51,6 +51,12 @@ urlpatterns = [
         views.ListingDetailApi.as_view(),
         name="marketplace-listing",
     ),
+    path(
+        "listings/<uuid:listing_id>/landed-cost/",
+        views.ListingLandedCostApi.as_view(),
+        name="marketplace-listing-landed-cost",
+    ),
+    path("landed-cost/", views.BasketLandedCostApi.as_view(), name="marketplace-landed-cost"),
     path("orders/", views.OrderListCreateApi.as_view(), name="marketplace-orders"),
     path("orders/<uuid:order_id>/", views.OrderDetailApi.as_view(), name="marketplace-order"),
     path(

@@ -16,6 +16,7 @@ from marketplace.models.orders import (
     OrderStatusChange,
     Payment,
 )
+from marketplace.models.pricing import OrderLandedCost
 from marketplace.models.products import (
     COUNTRY_PATTERN,
     CURRENCY_PATTERN,
@@ -55,6 +56,7 @@ __all__ = [
     "MerchantStatus",
     "MerchantStatusChange",
     "Order",
+    "OrderLandedCost",
     "OrderLine",
     "OrderStatus",
     "OrderStatusChange",

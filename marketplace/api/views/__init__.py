@@ -3,6 +3,7 @@ confirm payments. Parse, authorise, call one service, render."""
 
 from __future__ import annotations
 
+from marketplace.api.views.landed_cost import BasketLandedCostApi, ListingLandedCostApi
 from marketplace.api.views.listings import ListingDetailApi, ListingSearchApi
 from marketplace.api.views.orders import (
     OrderCancelApi,
@@ -24,7 +25,9 @@ from marketplace.api.views.products import (
 )
 
 __all__ = [
+    "BasketLandedCostApi",
     "ListingDetailApi",
+    "ListingLandedCostApi",
     "ListingSearchApi",
     "OrderCancelApi",
     "OrderDetailApi",
