@@ -1,5 +1,16 @@
 """The marketplace's data: merchants, listings, orders and payments, exchange rates."""
 
+from marketplace.models.campaigns import (
+    CAMPAIGN_TRANSITIONS,
+    Campaign,
+    CampaignListing,
+    CampaignOptOut,
+    CampaignStatus,
+    CampaignStatusChange,
+    DiscountFunder,
+    DiscountKind,
+    OrderLineDiscount,
+)
 from marketplace.models.merchants import (
     MERCHANT_TRANSITIONS,
     MerchantContact,
@@ -38,6 +49,7 @@ from marketplace.models.products import (
 from marketplace.models.rates import EURO, ExchangeRate, ExchangeRateSource
 
 __all__ = [
+    "CAMPAIGN_TRANSITIONS",
     "COUNTRY_PATTERN",
     "CURRENCY_PATTERN",
     "EURO",
@@ -46,8 +58,15 @@ __all__ = [
     "MERCHANT_TRANSITIONS",
     "ORDER_TRANSITIONS",
     "PRODUCT_TRANSITIONS",
+    "Campaign",
+    "CampaignListing",
+    "CampaignOptOut",
+    "CampaignStatus",
+    "CampaignStatusChange",
     "Category",
     "CertificateKind",
+    "DiscountFunder",
+    "DiscountKind",
     "ExchangeRate",
     "ExchangeRateSource",
     "Language",
@@ -58,6 +77,7 @@ __all__ = [
     "Order",
     "OrderLandedCost",
     "OrderLine",
+    "OrderLineDiscount",
     "OrderStatus",
     "OrderStatusChange",
     "Payment",

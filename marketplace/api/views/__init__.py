@@ -3,6 +3,17 @@ confirm payments. Parse, authorise, call one service, render."""
 
 from __future__ import annotations
 
+from marketplace.api.views.campaigns import (
+    CampaignActivateApi,
+    CampaignDetailApi,
+    CampaignEndApi,
+    CampaignListCreateApi,
+    CampaignListingAddApi,
+    CampaignListingRemoveApi,
+    CampaignOptOutApi,
+    CampaignResultsApi,
+    RunningCampaignListApi,
+)
 from marketplace.api.views.landed_cost import BasketLandedCostApi, ListingLandedCostApi
 from marketplace.api.views.listings import ListingDetailApi, ListingSearchApi
 from marketplace.api.views.orders import (
@@ -26,6 +37,14 @@ from marketplace.api.views.products import (
 
 __all__ = [
     "BasketLandedCostApi",
+    "CampaignActivateApi",
+    "CampaignDetailApi",
+    "CampaignEndApi",
+    "CampaignListCreateApi",
+    "CampaignListingAddApi",
+    "CampaignListingRemoveApi",
+    "CampaignOptOutApi",
+    "CampaignResultsApi",
     "ListingDetailApi",
     "ListingLandedCostApi",
     "ListingSearchApi",
@@ -43,4 +62,5 @@ __all__ = [
     "ProductUnpublishApi",
     "ProductVariantCreateApi",
     "ProductVariantDetailApi",
+    "RunningCampaignListApi",
 ]
