@@ -47,6 +47,7 @@ from marketplace.models.products import (
     UnitOfMeasure,
 )
 from marketplace.models.rates import EURO, ExchangeRate, ExchangeRateSource
+from marketplace.models.statistics import TradeStatistics
 
 __all__ = [
     "CAMPAIGN_TRANSITIONS",
@@ -89,5 +90,6 @@ __all__ = [
     "ProductTranslation",
     "ProductVariant",
     "SkuRegistration",
+    "TradeStatistics",
     "UnitOfMeasure",
 ]
