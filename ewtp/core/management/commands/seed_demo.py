@@ -35,7 +35,7 @@ from ewtp.core.services import (
     organization_get_or_create,
 )
 from logistics.demo import seed_airports_and_flights
-from marketplace.demo import seed_products
+from marketplace.demo import seed_demo_campaign, seed_products
 
 
 @dataclass(frozen=True)
@@ -166,4 +166,5 @@ class Command(BaseCommand):
             seed_products({t.slug: organizations[t.slug] for t in MERCHANTS})
             seed_commodity_codes()
             seed_airports_and_flights(organizations[CARRIER_SLUG], days=14)
+            seed_demo_campaign()
         self.stdout.write(summary(options["base_url"], keys, time.monotonic() - started))
