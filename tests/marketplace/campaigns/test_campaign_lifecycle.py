@@ -24,6 +24,7 @@ from marketplace.services.campaigns import (
     campaigns_end_expired,
     order_line_discount_record,
 )
+from marketplace.tasks import end_expired_campaigns
 from tests.marketplace.campaigns.conftest import campaign
 from tests.marketplace.flows import organization, place, product
 
@@ -190,3 +191,11 @@ def test_a_line_discount_is_recorded_once_and_within_the_line(trade, agency):
             order_line=line, discount=LineDiscount(running.pk, D("7.35"), "agency")
         )
     assert OrderLineDiscount.objects.get().amount == D("7.35")
+
+
+def test_the_daily_job_leaves_running_campaigns_alone(trade, agency):
+    running = campaign(agency, listings=[pralines(trade)], starts_in=-1, days=1)
+
+    assert end_expired_campaigns.apply().get() == 0
+    running.refresh_from_db()
+    assert running.status == CampaignStatus.ACTIVE
