@@ -157,9 +157,29 @@ def campaign_update(*, campaign: Campaign, changes: dict[str, Any]) -> Campaign:
     _check_rule(values)
     for name, value in values.items():
         setattr(locked, name, value)
+    _check_listings_fit(locked)
     locked.updated_at = timezone.now()
     locked.save()
     return locked
+
+
+def _check_listings_fit(campaign: Campaign) -> None:
+    """New terms must still suit the listings already featured: the market, the currency."""
+    for entry in CampaignListing.objects.filter(campaign=campaign).select_related("product"):
+        listing = entry.product
+        if campaign.destination_country not in listing.markets:
+            raise DomainError(
+                f"{listing.sku!r} is not offered in {campaign.destination_country}; "
+                "remove it first.",
+                code="not_offered_in_market",
+                field="destination_country",
+            )
+        if campaign.unit_discount(listing.unit_price, listing.currency) is None:
+            raise DomainError(
+                f"{listing.sku!r} is priced in {listing.currency}; remove it first.",
+                code="currency_mismatch",
+                field="discount_currency",
+            )
 
 
 @transaction.atomic

@@ -199,3 +199,17 @@ def test_the_daily_job_leaves_running_campaigns_alone(trade, agency):
     assert end_expired_campaigns.apply().get() == 0
     running.refresh_from_db()
     assert running.status == CampaignStatus.ACTIVE
+
+
+def test_new_terms_must_suit_the_listings_featured(trade, agency):
+    draft = campaign(agency, listings=[pralines(trade)], active=False)
+
+    for changes, code in [
+        ({"destination_country": "DE"}, "not_offered_in_market"),
+        ({"discount_kind": "fixed_amount", "discount_currency": "CNY"}, "currency_mismatch"),
+    ]:
+        with pytest.raises(DomainError) as raised:
+            campaign_update(campaign=draft, changes=changes)
+        assert raised.value.code == code
+    draft.refresh_from_db()
+    assert (draft.destination_country, draft.discount_kind) == ("CN", "percentage")
