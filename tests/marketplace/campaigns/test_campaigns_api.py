@@ -204,3 +204,47 @@ def test_an_agency_reads_its_results_per_day(trade, agency, agency_client):
             "discount": "7.35",
         }
     ]
+
+
+def test_an_agency_removes_a_listing(trade, agency, agency_client):
+    running = campaign(agency, listings=[pralines(trade)])
+    url = ONE.format(running.pk) + f"listings/{pralines(trade).pk}/"
+
+    removed = agency_client.delete(url)
+    again = agency_client.delete(url)
+
+    assert removed.status_code == 200
+    assert removed.json()["listings"] == []
+    assert again.status_code == 404
+    assert not CampaignListing.objects.exists()
+
+
+def test_bad_changes_and_bodies_are_coded_problems_and_change_nothing(agency, agency_client):
+    draft = campaign(agency, active=False)
+    url = ONE.format(draft.pk)
+
+    over = agency_client.patch(url, {"discount_value": "150.00"}, format="json")
+    unknown = agency_client.patch(url, {"status": "active"}, format="json")
+    long_reason = agency_client.post(url + "end/", {"reason": "x" * 501}, format="json")
+    no_listing = agency_client.post(url + "listings/", {"listing": "not-a-uuid"}, format="json")
+
+    assert (over.status_code, over.json()["code"]) == (422, "discount_over_100_percent")
+    assert (unknown.status_code, unknown.json()["errors"][0]["field"]) == (400, "status")
+    assert (long_reason.status_code, long_reason.json()["errors"][0]["field"]) == (400, "reason")
+    assert (no_listing.status_code, no_listing.json()["errors"][0]["field"]) == (400, "listing")
+    draft.refresh_from_db()
+    assert (draft.discount_value, draft.status) == (Decimal("15.00"), "draft")
+
+
+def test_the_running_list_needs_a_market(trade, partner_client):
+    marketplace = partner_client(trade.marketplace, scopes=["campaigns:read"])
+
+    missing = marketplace.get(RUNNING)
+    wrong = marketplace.get(RUNNING, {"destination_country": "cn"})
+
+    assert (missing.status_code, missing.json()["errors"][0]["field"]) == (
+        400,
+        "destination_country",
+    )
+    assert wrong.status_code == 400
+    assert missing["Content-Type"] == "application/problem+json"
