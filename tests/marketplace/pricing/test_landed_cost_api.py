@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from ewtp.core.models import OrganizationKind
+from logistics.services import airport_upsert
 from marketplace.models import OrderLandedCost, ProductStatus
 from tests.marketplace.flows import organization, product
 
@@ -146,3 +147,22 @@ def test_only_marketplaces_with_catalog_read_ask(priced, partner_client):
     url = LISTING.format(priced.pralines.pk)
     assert merchant.get(url, HGH_CNY).status_code == 403
     assert no_scope.get(url, HGH_CNY).status_code == 403
+
+
+def test_a_served_airport_without_freight_rate_or_outside_the_regimes_is_refused(client, priced):
+    airport_upsert(
+        iata="PVG", name="Pudong", city="Shanghai", country="CN", timezone_name="Asia/Shanghai"
+    )
+    airport_upsert(
+        iata="JFK", name="JFK", city="New York", country="US", timezone_name="America/New_York"
+    )
+    url = LISTING.format(priced.pralines.pk)
+
+    no_rate = client.get(url, {**HGH_CNY, "destination_airport": "PVG"})
+    elsewhere = client.get(
+        url, {**HGH_CNY, "destination_country": "US", "destination_airport": "JFK"}
+    )
+
+    assert (no_rate.status_code, no_rate.json()["code"]) == (422, "no_freight_rate")
+    assert (elsewhere.status_code, elsewhere.json()["code"]) == (422, "destination_not_supported")
+    assert elsewhere.json()["errors"][0]["field"] == "destination_country"
