@@ -16,6 +16,7 @@ from logistics.models import (
     Airline,
     Airport,
     Flight,
+    FreightRate,
     HouseWaybill,
     MasterWaybill,
     Shipment,
@@ -37,10 +38,12 @@ if TYPE_CHECKING:  # generic in the stubs only; Django's classes are not subscri
     MawbEventInlineBase = admin.TabularInline[TrackingEvent, MasterWaybill]
     HouseInlineBase = admin.TabularInline[HouseWaybill, MasterWaybill]
     ChangeInlineBase = admin.TabularInline[ShipmentStatusChange, Shipment]
+    FreightRateAdminBase = admin.ModelAdmin[FreightRate]
 else:
     AirportAdminBase = AirlineAdminBase = UldTypeAdminBase = UldAdminBase = admin.ModelAdmin
     MasterWaybillAdminBase = FlightAdminBase = ShipmentAdminBase = admin.ModelAdmin
     EventInlineBase = MawbEventInlineBase = HouseInlineBase = ChangeInlineBase = admin.TabularInline
+    FreightRateAdminBase = admin.ModelAdmin
 
 
 class ReadOnly:
@@ -204,3 +207,23 @@ class ShipmentAdmin(ReadOnly, ShipmentAdminBase):
     search_fields = ["tracking_number", "order_reference", "=order_id"]
     date_hierarchy = "created_at"
     inlines = [ShipmentStatusChangeInline, TrackingEventInline]
+
+
+@admin.register(FreightRate)
+class FreightRateAdmin(FreightRateAdminBase):
+    """Reference data: the hub's freight tariff. A new tariff is a new row from its start day
+    (it supersedes the older one from then on); rows are kept, since quotes were given on them."""
+
+    list_display = [
+        "destination",
+        "currency",
+        "price_per_kg",
+        "minimum_charge",
+        "valid_from",
+        "valid_to",
+    ]
+    list_filter = ["destination", "currency"]
+    date_hierarchy = "valid_from"
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

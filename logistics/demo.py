@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ewtp.core.models import Organization
-from logistics.models import Airport, Flight
+from logistics.models import Airport, Flight, FreightRate
 from logistics.services import airlines_load, airport_upsert, flight_schedule, uld_types_load
 
 AIRPORTS: tuple[tuple[str, str, str, str, str], ...] = (
@@ -60,6 +60,29 @@ ROTATIONS: tuple[Rotation, ...] = (
 )  # fmt: skip
 
 
+# Demo tariff (EUR per chargeable kg, minimum charge) from the hub to each gateway.
+FREIGHT_RATES: tuple[tuple[str, Decimal, Decimal], ...] = (
+    ("HGH", Decimal("4.20"), Decimal("15.00")),
+    ("PVG", Decimal("4.00"), Decimal("15.00")),
+    ("CGO", Decimal("3.80"), Decimal("15.00")),
+    ("SZX", Decimal("4.40"), Decimal("15.00")),
+    ("CKG", Decimal("4.60"), Decimal("18.00")),
+)
+
+
+@transaction.atomic
+def seed_freight_rates() -> None:
+    """The demo freight tariff, valid from the first of this year until further notice; a
+    second run adds nothing."""
+    since = timezone.now().astimezone(UTC).date().replace(month=1, day=1)
+    for iata, per_kg, minimum in FREIGHT_RATES:
+        FreightRate.objects.get_or_create(
+            destination_id=iata,
+            valid_from=since,
+            defaults={"currency": "EUR", "price_per_kg": per_kg, "minimum_charge": minimum},
+        )
+
+
 @transaction.atomic
 def seed_air_cargo_reference() -> None:
     """Airlines with their AWB prefixes and ULD types (the data migration loads them too)."""
@@ -78,6 +101,7 @@ def seed_airports_and_flights(carrier: Organization, days: int = 14) -> None:
         airports[iata] = airport_upsert(
             iata=iata, name=name, city=city, country=country, timezone_name=zone
         )
+    seed_freight_rates()
     today = timezone.now().astimezone(UTC).date()
     for offset in range(days):
         day = today + timedelta(days=offset)

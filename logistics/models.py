@@ -610,3 +610,46 @@ class RoutingRun(models.Model):
 
     def __str__(self) -> str:
         return f"routing {self.requested_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class FreightRate(models.Model):
+    """The hub's air-freight tariff to one destination airport: a price per chargeable kilogram
+    with a minimum charge, valid over a date range (`valid_to` empty: until further notice).
+    Where ranges overlap, the rate that started last applies (a new tariff supersedes)."""
+
+    destination = models.ForeignKey(Airport, on_delete=models.PROTECT, related_name="freight_rates")
+    currency = models.CharField(max_length=3)
+    price_per_kg = models.DecimalField(
+        max_digits=10, decimal_places=2, help_text="Per chargeable kilogram"
+    )
+    minimum_charge = models.DecimalField(max_digits=12, decimal_places=2)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True, help_text="Last day; empty: open-ended")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["destination_id", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["destination", "valid_from"], name="freight_rate_per_start_day"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price_per_kg__gt=0), name="freight_rate_price_gt_0"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(minimum_charge__gte=0), name="freight_rate_minimum_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="freight_rate_validity_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(currency__regex=r"^[A-Z]{3}$"), name="freight_rate_currency_iso"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.destination_id} {self.price_per_kg} {self.currency}/kg from {self.valid_from}"
+        )

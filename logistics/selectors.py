@@ -6,20 +6,22 @@ import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from ewtp.core.errors import NotFound
+from ewtp.core.errors import DomainError, NotFound
 from ewtp.core.models import Organization
+from ewtp.core.money import Money, round_half_up
 from logistics import airports
 from logistics.models import (
     HUB_IATA,
     Airport,
     Flight,
+    FreightRate,
     MasterWaybill,
     RoutingRun,
     Shipment,
@@ -36,6 +38,37 @@ def destination_is_served(*, iata: str, country: str) -> bool:
         .filter(iata=iata, country=country, served=True)
         .exists()
     )
+
+
+def freight_rate_on(*, destination_airport: str, on: date) -> FreightRate | None:
+    """The freight rate to the airport in force on `on`: the latest one started by then."""
+    return (
+        FreightRate.objects.filter(destination_id=destination_airport, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def freight_quote(*, destination_airport: str, chargeable_weight_kg: Decimal, on: date) -> Money:
+    """Air freight from the hub for a consignment of this chargeable weight (see
+    logistics.weights): price per kg times the weight, never less than the minimum charge,
+    rounded half-up to the cent. No rate in force is DomainError `no_freight_rate`."""
+    if not chargeable_weight_kg.is_finite() or chargeable_weight_kg <= 0:
+        raise DomainError(
+            "The chargeable weight must be positive.",
+            code="chargeable_weight_invalid",
+            field="chargeable_weight_kg",
+        )
+    rate = freight_rate_on(destination_airport=destination_airport, on=on)
+    if rate is None:
+        raise DomainError(
+            f"No freight rate to {destination_airport} on {on.isoformat()}.",
+            code="no_freight_rate",
+            field="destination_airport",
+        )
+    charge = max(rate.minimum_charge, chargeable_weight_kg * rate.price_per_kg)
+    return Money(round_half_up(charge), rate.currency)
 
 
 def shipment_list(

@@ -19,12 +19,16 @@ from ewtp.core.errors import DomainError
 from ewtp.core.models import Organization, OrganizationKind, User, UserRole
 from marketplace import selectors, services
 from marketplace.models import (
+    Campaign,
+    CampaignListing,
+    CampaignStatusChange,
     ExchangeRate,
     MerchantContact,
     MerchantProfile,
     MerchantStatusChange,
     Order,
     OrderLine,
+    OrderLineDiscount,
     OrderStatusChange,
     Payment,
     Product,
@@ -48,6 +52,10 @@ if TYPE_CHECKING:  # generic in the stubs only; Django's classes are not subscri
     LineInlineBase = admin.TabularInline[OrderLine, Order]
     ChangeInlineBase = admin.TabularInline[OrderStatusChange, Order]
     ProfileFormBase = forms.ModelForm[MerchantProfile]
+    CampaignAdminBase = admin.ModelAdmin[Campaign]
+    LineDiscountAdminBase = admin.ModelAdmin[OrderLineDiscount]
+    CampaignListingInlineBase = admin.TabularInline[CampaignListing, Campaign]
+    CampaignChangeInlineBase = admin.TabularInline[CampaignStatusChange, Campaign]
 else:
     ProfileFormBase = forms.ModelForm
     ProfileAdminBase = ProductAdminBase = OrderAdminBase = PaymentAdminBase = RateAdminBase = (
@@ -56,6 +64,8 @@ else:
     ContactInlineBase = ProfileChangeInlineBase = TranslationInlineBase = admin.TabularInline
     CertificateInlineBase = ProductChangeInlineBase = admin.TabularInline
     LineInlineBase = ChangeInlineBase = admin.TabularInline
+    CampaignAdminBase = LineDiscountAdminBase = admin.ModelAdmin
+    CampaignListingInlineBase = CampaignChangeInlineBase = admin.TabularInline
 
 Move = Callable[..., MerchantProfile]
 
@@ -343,3 +353,48 @@ class PaymentAdmin(ReadOnly, PaymentAdminBase):
     list_display = ["transaction_id", "provider", "order", "amount", "currency", "paid_at"]
     list_select_related = ["provider", "order"]
     search_fields = ["transaction_id", "order__reference"]
+
+
+# --- trade-promotion campaigns (changed by the agencies through the API; staff read them)
+
+
+class CampaignListingInline(ReadOnly, CampaignListingInlineBase):
+    model = CampaignListing
+    extra = 0
+    fields = readonly_fields = ("product", "added_at")
+
+
+class CampaignStatusChangeInline(ReadOnly, CampaignChangeInlineBase):
+    model = CampaignStatusChange
+    extra = 0
+    fields = readonly_fields = ("changed_at", "from_status", "to_status", "reason")
+
+
+@admin.register(Campaign)
+class CampaignAdmin(ReadOnly, CampaignAdminBase):
+    list_display = [
+        "name",
+        "agency",
+        "destination_country",
+        "starts_on",
+        "ends_on",
+        "discount_kind",
+        "discount_value",
+        "funded_by",
+        "status",
+    ]
+    list_filter = ["status", "destination_country", "funded_by"]
+    list_select_related = ["agency"]
+    search_fields = ["name", "=id"]
+    inlines = [CampaignListingInline, CampaignStatusChangeInline]
+
+
+@admin.register(OrderLineDiscount)
+class OrderLineDiscountAdmin(ReadOnly, LineDiscountAdminBase):
+    list_display = ["order_line", "campaign", "amount", "funded_by", "created_at"]
+    list_filter = ["funded_by"]
+    list_select_related = ["order_line", "campaign"]
+
+
+# The trade statistics page registers itself.
+from marketplace import statistics_admin  # noqa: E402, F401

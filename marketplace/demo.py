@@ -374,3 +374,53 @@ def seed_products(merchants: dict[str, Organization]) -> None:
             continue
         for item in products:
             _seed_product(merchant, DEMO_MERCHANTS[slug], item)
+
+
+# --- a demo trade-promotion campaign
+
+DEMO_AGENCY_SLUG = "flanders-trade-promotion"
+DEMO_CAMPAIGN_NAME = "Belgian Chocolate Fortnight"
+
+
+@transaction.atomic
+def seed_demo_campaign() -> None:
+    """A trade agency's active campaign in China: 10 % off the published chocolate listings
+    offered there, funded by the agency, for two weeks from today. Run it twice, get it once."""
+    # Imported here so that this section stays self-contained at the end of the module.
+    from ewtp.core.models import OrganizationKind
+    from ewtp.core.services import organization_get_or_create
+    from marketplace.models import Campaign, CampaignStatus, DiscountFunder, DiscountKind, Product
+    from marketplace.services.campaigns import (
+        campaign_activate,
+        campaign_create,
+        campaign_listing_add,
+    )
+
+    agency, _ = organization_get_or_create(
+        slug=DEMO_AGENCY_SLUG,
+        kind=OrganizationKind.TRADE_AGENCY,
+        name="Flanders Trade Promotion",
+    )
+    if Campaign.objects.filter(agency=agency, name=DEMO_CAMPAIGN_NAME).exists():
+        return
+    chocolate = Product.objects.published().filter(
+        category=Category.CHOCOLATE, markets__contains=["CN"]
+    )
+    if not chocolate.exists():
+        return
+    today = timezone.now().date()
+    campaign = campaign_create(
+        agency=agency,
+        name=DEMO_CAMPAIGN_NAME,
+        description="Belgian pralines and bars, 10 % off for buyers in China.",
+        destination_country="CN",
+        starts_on=today,
+        ends_on=today + timedelta(days=13),
+        discount_kind=DiscountKind.PERCENTAGE,
+        discount_value=Decimal("10.00"),
+        funded_by=DiscountFunder.AGENCY,
+    )
+    for listing in chocolate.order_by("sku"):
+        campaign_listing_add(campaign=campaign, listing_id=listing.pk)
+    if campaign.status == CampaignStatus.DRAFT:
+        campaign_activate(campaign=campaign)

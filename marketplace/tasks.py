@@ -10,6 +10,7 @@ from django.utils import timezone
 from ewtp.core.jobs import transient_retries
 from marketplace import selectors, services
 from marketplace.ecb import ecb_rates
+from marketplace.services.campaigns import campaigns_end_expired
 
 # The ECB revises a rate rarely and only for recent days; two weeks back covers holidays.
 RATES_LOOKBACK = timedelta(days=14)
@@ -39,3 +40,14 @@ def load_exchange_rates() -> int:
     latest = selectors.exchange_rate_latest_date()
     since = min(latest, timezone.localdate()) - RATES_LOOKBACK if latest else None
     return services.exchange_rates_load(rates=ecb_rates(since=since)).created
+
+
+@shared_task(
+    name="marketplace.end_expired_campaigns",
+    **transient_retries(max_retries=5),
+    soft_time_limit=120,
+    time_limit=180,
+)
+def end_expired_campaigns() -> int:
+    """Beat, daily: end the active campaigns whose last day has passed; returns how many."""
+    return campaigns_end_expired()

@@ -16,6 +16,8 @@ class Scope(models.TextChoices):
     TRACKING_READ = "tracking:read", "Read tracking events"
     TRACKING_WRITE = "tracking:write", "Post tracking events"
     WEBHOOKS_MANAGE = "webhooks:manage", "Manage webhook endpoints"
+    CAMPAIGNS_READ = "campaigns:read", "Read trade-promotion campaigns"
+    CAMPAIGNS_WRITE = "campaigns:write", "Run trade-promotion campaigns, or opt out of them"
 
 
 ALL_SCOPES: frozenset[str] = frozenset(Scope.values)

@@ -203,6 +203,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.load_exchange_rates",
         "schedule": crontab(hour=16, minute=47),
     },
+    # Daily, after midnight UTC: campaigns past their last day end (they stopped counting then).
+    "marketplace-end-expired-campaigns": {
+        "task": "marketplace.end_expired_campaigns",
+        "schedule": crontab(hour=0, minute=11),
+    },
 }
 
 # --- Webhooks

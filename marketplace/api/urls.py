@@ -5,6 +5,7 @@ from django.urls import path
 from marketplace.api import views
 
 PRODUCT = "products/<uuid:product_id>/"
+CAMPAIGN = "agency/campaigns/<uuid:campaign_id>/"
 
 urlpatterns = [
     path("products/", views.ProductListCreateApi.as_view(), name="marketplace-products"),
@@ -51,6 +52,12 @@ urlpatterns = [
         views.ListingDetailApi.as_view(),
         name="marketplace-listing",
     ),
+    path(
+        "listings/<uuid:listing_id>/landed-cost/",
+        views.ListingLandedCostApi.as_view(),
+        name="marketplace-listing-landed-cost",
+    ),
+    path("landed-cost/", views.BasketLandedCostApi.as_view(), name="marketplace-landed-cost"),
     path("orders/", views.OrderListCreateApi.as_view(), name="marketplace-orders"),
     path("orders/<uuid:order_id>/", views.OrderDetailApi.as_view(), name="marketplace-order"),
     path(
@@ -62,5 +69,38 @@ urlpatterns = [
         "orders/<uuid:order_id>/payments/",
         views.OrderPaymentCreateApi.as_view(),
         name="marketplace-order-payments",
+    ),
+    path("campaigns/", views.RunningCampaignListApi.as_view(), name="marketplace-campaigns"),
+    path(
+        "campaigns/<uuid:campaign_id>/opt-out/",
+        views.CampaignOptOutApi.as_view(),
+        name="marketplace-campaign-opt-out",
+    ),
+    path(
+        "agency/campaigns/",
+        views.CampaignListCreateApi.as_view(),
+        name="marketplace-agency-campaigns",
+    ),
+    path(CAMPAIGN, views.CampaignDetailApi.as_view(), name="marketplace-agency-campaign"),
+    path(
+        f"{CAMPAIGN}activate/",
+        views.CampaignActivateApi.as_view(),
+        name="marketplace-agency-campaign-activate",
+    ),
+    path(f"{CAMPAIGN}end/", views.CampaignEndApi.as_view(), name="marketplace-agency-campaign-end"),
+    path(
+        f"{CAMPAIGN}listings/",
+        views.CampaignListingAddApi.as_view(),
+        name="marketplace-agency-campaign-listings",
+    ),
+    path(
+        f"{CAMPAIGN}listings/<uuid:listing_id>/",
+        views.CampaignListingRemoveApi.as_view(),
+        name="marketplace-agency-campaign-listing",
+    ),
+    path(
+        f"{CAMPAIGN}results/",
+        views.CampaignResultsApi.as_view(),
+        name="marketplace-agency-campaign-results",
     ),
 ]

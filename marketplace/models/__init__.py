@@ -1,5 +1,16 @@
 """The marketplace's data: merchants, listings, orders and payments, exchange rates."""
 
+from marketplace.models.campaigns import (
+    CAMPAIGN_TRANSITIONS,
+    Campaign,
+    CampaignListing,
+    CampaignOptOut,
+    CampaignStatus,
+    CampaignStatusChange,
+    DiscountFunder,
+    DiscountKind,
+    OrderLineDiscount,
+)
 from marketplace.models.merchants import (
     MERCHANT_TRANSITIONS,
     MerchantContact,
@@ -16,6 +27,7 @@ from marketplace.models.orders import (
     OrderStatusChange,
     Payment,
 )
+from marketplace.models.pricing import OrderLandedCost
 from marketplace.models.products import (
     COUNTRY_PATTERN,
     CURRENCY_PATTERN,
@@ -35,8 +47,10 @@ from marketplace.models.products import (
     UnitOfMeasure,
 )
 from marketplace.models.rates import EURO, ExchangeRate, ExchangeRateSource
+from marketplace.models.statistics import TradeStatistics
 
 __all__ = [
+    "CAMPAIGN_TRANSITIONS",
     "COUNTRY_PATTERN",
     "CURRENCY_PATTERN",
     "EURO",
@@ -45,8 +59,15 @@ __all__ = [
     "MERCHANT_TRANSITIONS",
     "ORDER_TRANSITIONS",
     "PRODUCT_TRANSITIONS",
+    "Campaign",
+    "CampaignListing",
+    "CampaignOptOut",
+    "CampaignStatus",
+    "CampaignStatusChange",
     "Category",
     "CertificateKind",
+    "DiscountFunder",
+    "DiscountKind",
     "ExchangeRate",
     "ExchangeRateSource",
     "Language",
@@ -55,7 +76,9 @@ __all__ = [
     "MerchantStatus",
     "MerchantStatusChange",
     "Order",
+    "OrderLandedCost",
     "OrderLine",
+    "OrderLineDiscount",
     "OrderStatus",
     "OrderStatusChange",
     "Payment",
@@ -67,5 +90,6 @@ __all__ = [
     "ProductTranslation",
     "ProductVariant",
     "SkuRegistration",
+    "TradeStatistics",
     "UnitOfMeasure",
 ]

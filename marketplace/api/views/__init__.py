@@ -3,6 +3,18 @@ confirm payments. Parse, authorise, call one service, render."""
 
 from __future__ import annotations
 
+from marketplace.api.views.campaigns import (
+    CampaignActivateApi,
+    CampaignDetailApi,
+    CampaignEndApi,
+    CampaignListCreateApi,
+    CampaignListingAddApi,
+    CampaignListingRemoveApi,
+    CampaignOptOutApi,
+    CampaignResultsApi,
+    RunningCampaignListApi,
+)
+from marketplace.api.views.landed_cost import BasketLandedCostApi, ListingLandedCostApi
 from marketplace.api.views.listings import ListingDetailApi, ListingSearchApi
 from marketplace.api.views.orders import (
     OrderCancelApi,
@@ -24,7 +36,17 @@ from marketplace.api.views.products import (
 )
 
 __all__ = [
+    "BasketLandedCostApi",
+    "CampaignActivateApi",
+    "CampaignDetailApi",
+    "CampaignEndApi",
+    "CampaignListCreateApi",
+    "CampaignListingAddApi",
+    "CampaignListingRemoveApi",
+    "CampaignOptOutApi",
+    "CampaignResultsApi",
     "ListingDetailApi",
+    "ListingLandedCostApi",
     "ListingSearchApi",
     "OrderCancelApi",
     "OrderDetailApi",
@@ -40,4 +62,5 @@ __all__ = [
     "ProductUnpublishApi",
     "ProductVariantCreateApi",
     "ProductVariantDetailApi",
+    "RunningCampaignListApi",
 ]

@@ -38,7 +38,7 @@ from ewtp.core.services import (
     organization_get_or_create,
 )
 from logistics.demo import seed_airports_and_flights
-from marketplace.demo import seed_products
+from marketplace.demo import seed_demo_campaign, seed_products
 from marketplace.ecb import EcbRate, ecb_rates
 from marketplace.services import exchange_rates_load
 
@@ -184,4 +184,5 @@ class Command(BaseCommand):
             # Orders and quotes in the buyer's currency need an ECB rate; the daily beat job
             # loads them all, this the newest two months so a fresh demo works at once.
             exchange_rates_load(rates=recent_ecb_rates(days=60))
+            seed_demo_campaign()
         self.stdout.write(summary(options["base_url"], keys, time.monotonic() - started))
