@@ -15,6 +15,7 @@ from marketplace.countries import is_country
 from marketplace.identifiers import eori_problem, iban_problem, vat_problem
 from marketplace.models import (
     EURO,
+    Checkout,
     ExchangeRate,
     MerchantProfile,
     MerchantStatus,
@@ -39,6 +40,8 @@ __all__ = [
     "Rate",
     "Requirement",
     "SearchPage",
+    "checkout_get",
+    "checkout_list",
     "conversion_rate",
     "exchange_rate_latest_date",
     "listing_get",
@@ -219,7 +222,7 @@ def order_list(*, organization: Organization, status: str | None = None) -> Quer
     """Orders the organisation placed (marketplace) or sells (merchant), newest first."""
     orders = (
         Order.objects.visible_to(organization)
-        .select_related("marketplace", "merchant", "payment_provider")
+        .select_related("marketplace", "merchant", "payment_provider", "checkout")
         .prefetch_related("lines")
     )
     if status is not None:
@@ -232,3 +235,30 @@ def order_get(*, organization: Organization, order_id: uuid.UUID) -> Order:
     if order is None:
         raise NotFound("No such order.")
     return order
+
+
+# --- checkouts
+
+
+def checkout_list(*, marketplace: Organization) -> QuerySet[Checkout]:
+    """Checkouts the marketplace placed, newest first, with their orders and lines. Only the
+    marketplace sees a checkout whole; each merchant sees its own order of it."""
+    return (
+        Checkout.objects.filter(marketplace=marketplace)
+        .select_related("marketplace", "payment_provider")
+        .prefetch_related(
+            Prefetch(
+                "orders",
+                queryset=Order.objects.select_related("merchant")
+                .prefetch_related("lines")
+                .order_by("created_at", "merchant__slug"),
+            )
+        )
+    )
+
+
+def checkout_get(*, marketplace: Organization, checkout_id: uuid.UUID) -> Checkout:
+    checkout = checkout_list(marketplace=marketplace).filter(pk=checkout_id).first()
+    if checkout is None:
+        raise NotFound("No such checkout.")
+    return checkout

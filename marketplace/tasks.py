@@ -39,3 +39,20 @@ def load_exchange_rates() -> int:
     latest = selectors.exchange_rate_latest_date()
     since = min(latest, timezone.localdate()) - RATES_LOOKBACK if latest else None
     return services.exchange_rates_load(rates=ecb_rates(since=since)).created
+
+
+@shared_task(
+    name="marketplace.expire_unpaid_orders",
+    **transient_retries(max_retries=5),
+    soft_time_limit=240,
+    time_limit=300,
+)
+def expire_unpaid_orders() -> int:
+    """Beat, every minute: expire orders unpaid past the payment window, a batch per
+    transaction until a batch comes back short; returns how many expired."""
+    expired = 0
+    while True:
+        batch = services.orders_expire_unpaid()
+        expired += batch
+        if batch < services.EXPIRY_BATCH:
+            return expired

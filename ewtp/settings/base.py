@@ -203,6 +203,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.load_exchange_rates",
         "schedule": crontab(hour=16, minute=47),
     },
+    # Orders not paid within ORDER_PAYMENT_WINDOW_MINUTES expire: stock and quota go back.
+    "marketplace-expire-unpaid-orders": {
+        "task": "marketplace.expire_unpaid_orders",
+        "schedule": 60.0,
+    },
 }
 
 # --- Webhooks
@@ -219,6 +224,13 @@ IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 24)
 # Key of the HMAC that stands for a CBEC buyer's ID number in the quota ledger. Empty: derived
 # from SECRET_KEY; set it in production, or rotating SECRET_KEY would orphan the ledger.
 BUYER_ID_HMAC_KEY = env_str("BUYER_ID_HMAC_KEY", "")
+
+# --- Marketplace orders
+# Fernet key (urlsafe base64 of 32 bytes) that encrypts buyers' and payers' ID numbers at rest.
+# Empty: derived from SECRET_KEY (dev and test only; production refuses to start without it).
+BUYER_ID_ENCRYPTION_KEY = env_str("BUYER_ID_ENCRYPTION_KEY", "")
+# A placed order not paid within this many minutes expires and gives its stock and quota back.
+ORDER_PAYMENT_WINDOW_MINUTES = env_int("ORDER_PAYMENT_WINDOW_MINUTES", 30)
 # Officers' review queue: hours a declaration may wait per lane before it shows as overdue,
 # and the default deadline of a request for information.
 CUSTOMS_REVIEW_SLA_HOURS = {"red": 4, "yellow": 8, "blue": 24, "green": 24}

@@ -63,4 +63,20 @@ urlpatterns = [
         views.OrderPaymentCreateApi.as_view(),
         name="marketplace-order-payments",
     ),
+    path(
+        "orders/<uuid:order_id>/refunds/",
+        views.OrderRefundCreateApi.as_view(),
+        name="marketplace-order-refunds",
+    ),
+    path(
+        "orders/<uuid:order_id>/complete/",
+        views.OrderCompleteApi.as_view(),
+        name="marketplace-order-complete",
+    ),
+    path("checkouts/", views.CheckoutListCreateApi.as_view(), name="marketplace-checkouts"),
+    path(
+        "checkouts/<uuid:checkout_id>/",
+        views.CheckoutDetailApi.as_view(),
+        name="marketplace-checkout",
+    ),
 ]

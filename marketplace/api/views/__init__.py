@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from marketplace.api.views.listings import ListingDetailApi, ListingSearchApi
 from marketplace.api.views.orders import (
+    CheckoutDetailApi,
+    CheckoutListCreateApi,
     OrderCancelApi,
+    OrderCompleteApi,
     OrderDetailApi,
     OrderListCreateApi,
     OrderPaymentCreateApi,
+    OrderRefundCreateApi,
 )
 from marketplace.api.views.products import (
     ProductArchiveApi,
@@ -24,12 +28,16 @@ from marketplace.api.views.products import (
 )
 
 __all__ = [
+    "CheckoutDetailApi",
+    "CheckoutListCreateApi",
     "ListingDetailApi",
     "ListingSearchApi",
     "OrderCancelApi",
+    "OrderCompleteApi",
     "OrderDetailApi",
     "OrderListCreateApi",
     "OrderPaymentCreateApi",
+    "OrderRefundCreateApi",
     "ProductArchiveApi",
     "ProductCertificateCreateApi",
     "ProductDetailApi",
