@@ -19,6 +19,7 @@ from ewtp.core.errors import DomainError
 from ewtp.core.models import Organization, OrganizationKind, User, UserRole
 from marketplace import selectors, services
 from marketplace.models import (
+    Checkout,
     ExchangeRate,
     MerchantContact,
     MerchantProfile,
@@ -31,6 +32,7 @@ from marketplace.models import (
     ProductCertificate,
     ProductStatusChange,
     ProductTranslation,
+    Refund,
 )
 from marketplace.services.merchants import PROFILE_FIELDS
 
@@ -39,6 +41,10 @@ if TYPE_CHECKING:  # generic in the stubs only; Django's classes are not subscri
     ProductAdminBase = admin.ModelAdmin[Product]
     OrderAdminBase = admin.ModelAdmin[Order]
     PaymentAdminBase = admin.ModelAdmin[Payment]
+    CheckoutAdminBase = admin.ModelAdmin[Checkout]
+    RefundAdminBase = admin.ModelAdmin[Refund]
+    SubOrderInlineBase = admin.TabularInline[Order, Checkout]
+    RefundInlineBase = admin.TabularInline[Refund, Order]
     RateAdminBase = admin.ModelAdmin[ExchangeRate]
     ContactInlineBase = admin.TabularInline[MerchantContact, MerchantProfile]
     ProfileChangeInlineBase = admin.TabularInline[MerchantStatusChange, MerchantProfile]
@@ -56,6 +62,8 @@ else:
     ContactInlineBase = ProfileChangeInlineBase = TranslationInlineBase = admin.TabularInline
     CertificateInlineBase = ProductChangeInlineBase = admin.TabularInline
     LineInlineBase = ChangeInlineBase = admin.TabularInline
+    CheckoutAdminBase = RefundAdminBase = admin.ModelAdmin
+    SubOrderInlineBase = RefundInlineBase = admin.TabularInline
 
 Move = Callable[..., MerchantProfile]
 
@@ -319,6 +327,20 @@ class OrderStatusChangeInline(ReadOnly, ChangeInlineBase):
     )
 
 
+class RefundInline(ReadOnly, RefundInlineBase):
+    model = Refund
+    extra = 0
+    fields = readonly_fields = (
+        "transaction_id",
+        "amount",
+        "currency",
+        "reason",
+        "refunded_at",
+    )
+
+
+# Buyers' and payers' ID numbers show masked only: the encrypted token and the HMAC never
+# appear on a page (no field lists them), so a screen or a screenshot reveals nothing.
 @admin.register(Order)
 class OrderAdmin(ReadOnly, OrderAdminBase):
     list_display = [
@@ -328,18 +350,123 @@ class OrderAdmin(ReadOnly, OrderAdminBase):
         "merchant",
         "total",
         "currency",
+        "refunded_total",
         "destination_airport",
         "created_at",
     ]
-    list_filter = ["status", "destination_airport", "currency"]
+    list_filter = ["status", "destination_airport", "currency", "quota_state"]
     list_select_related = ["marketplace", "merchant"]
     search_fields = ["reference", "=id", "buyer_name"]
     date_hierarchy = "created_at"
-    inlines = [OrderLineInline, OrderStatusChangeInline]
+    fields = readonly_fields = (
+        "id",
+        "checkout",
+        "reference",
+        "status",
+        "marketplace",
+        "merchant",
+        "payment_provider",
+        "buyer_name",
+        "buyer_id_number_masked",
+        "destination_country",
+        "destination_airport",
+        "currency",
+        "total",
+        "refunded_total",
+        "presentment_currency",
+        "presentment_total",
+        "cbec_value_cny",
+        "cny_rate",
+        "cny_rate_date",
+        "quota_year",
+        "quota_state",
+        "created_at",
+        "paid_at",
+        "delivered_at",
+    )
+    inlines = [OrderLineInline, OrderStatusChangeInline, RefundInline]
+
+    @admin.display(description="Buyer's ID number")
+    def buyer_id_number_masked(self, order: Order) -> str:
+        return order.checkout.buyer_id_masked
+
+
+class SubOrderInline(ReadOnly, SubOrderInlineBase):
+    model = Order
+    extra = 0
+    show_change_link = True
+    fields = readonly_fields = (
+        "merchant",
+        "status",
+        "total",
+        "presentment_total",
+        "refunded_total",
+    )
+
+
+@admin.register(Checkout)
+class CheckoutAdmin(ReadOnly, CheckoutAdminBase):
+    list_display = [
+        "reference",
+        "marketplace",
+        "buyer_name",
+        "buyer_id_masked",
+        "total",
+        "currency",
+        "destination_country",
+        "created_at",
+    ]
+    list_select_related = ["marketplace"]
+    search_fields = ["reference", "=id", "buyer_name"]
+    date_hierarchy = "created_at"
+    fields = readonly_fields = (
+        "id",
+        "reference",
+        "marketplace",
+        "payment_provider",
+        "buyer_name",
+        "buyer_id_masked",
+        "destination_country",
+        "destination_airport",
+        "currency",
+        "total",
+        "presentment_currency",
+        "presentment_total",
+        "created_at",
+    )
+    inlines = [SubOrderInline]
 
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnly, PaymentAdminBase):
-    list_display = ["transaction_id", "provider", "order", "amount", "currency", "paid_at"]
+    list_display = [
+        "transaction_id",
+        "provider",
+        "order",
+        "amount",
+        "currency",
+        "payer_name",
+        "payer_id_masked",
+        "paid_at",
+    ]
+    list_select_related = ["provider", "order"]
+    search_fields = ["transaction_id", "order__reference"]
+    fields = readonly_fields = (
+        "id",
+        "order",
+        "provider",
+        "transaction_id",
+        "amount",
+        "currency",
+        "payer_name",
+        "payer_id_masked",
+        "paid_at",
+        "created_at",
+    )
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnly, RefundAdminBase):
+    list_display = ["transaction_id", "provider", "order", "amount", "currency", "refunded_at"]
     list_select_related = ["provider", "order"]
     search_fields = ["transaction_id", "order__reference"]
