@@ -21,6 +21,7 @@ from marketplace import selectors, services
 from marketplace.models import (
     Checkout,
     ExchangeRate,
+    MerchantCommission,
     MerchantContact,
     MerchantProfile,
     MerchantStatusChange,
@@ -28,6 +29,8 @@ from marketplace.models import (
     OrderLine,
     OrderStatusChange,
     Payment,
+    PayoutLine,
+    PayoutStatement,
     Product,
     ProductCertificate,
     ProductStatusChange,
@@ -45,6 +48,9 @@ if TYPE_CHECKING:  # generic in the stubs only; Django's classes are not subscri
     RefundAdminBase = admin.ModelAdmin[Refund]
     SubOrderInlineBase = admin.TabularInline[Order, Checkout]
     RefundInlineBase = admin.TabularInline[Refund, Order]
+    StatementAdminBase = admin.ModelAdmin[PayoutStatement]
+    CommissionAdminBase = admin.ModelAdmin[MerchantCommission]
+    PayoutLineInlineBase = admin.TabularInline[PayoutLine, PayoutStatement]
     RateAdminBase = admin.ModelAdmin[ExchangeRate]
     ContactInlineBase = admin.TabularInline[MerchantContact, MerchantProfile]
     ProfileChangeInlineBase = admin.TabularInline[MerchantStatusChange, MerchantProfile]
@@ -63,7 +69,8 @@ else:
     CertificateInlineBase = ProductChangeInlineBase = admin.TabularInline
     LineInlineBase = ChangeInlineBase = admin.TabularInline
     CheckoutAdminBase = RefundAdminBase = admin.ModelAdmin
-    SubOrderInlineBase = RefundInlineBase = admin.TabularInline
+    SubOrderInlineBase = RefundInlineBase = PayoutLineInlineBase = admin.TabularInline
+    StatementAdminBase = CommissionAdminBase = admin.ModelAdmin
 
 Move = Callable[..., MerchantProfile]
 
@@ -470,3 +477,67 @@ class RefundAdmin(ReadOnly, RefundAdminBase):
     list_display = ["transaction_id", "provider", "order", "amount", "currency", "refunded_at"]
     list_select_related = ["provider", "order"]
     search_fields = ["transaction_id", "order__reference"]
+
+
+# --- payouts
+
+
+class PayoutLineInline(ReadOnly, PayoutLineInlineBase):
+    model = PayoutLine
+    extra = 0
+    fields = readonly_fields = (
+        "reference",
+        "captured",
+        "refunded",
+        "commission",
+        "payment_fee",
+        "net",
+        "presentment_currency",
+        "exchange_rate",
+        "exchange_rate_date",
+    )
+
+
+@admin.register(PayoutStatement)
+class PayoutStatementAdmin(ReadOnly, StatementAdminBase):
+    """Statements are built by the monthly job or `build_payout_statements`, never by hand."""
+
+    list_display = [
+        "merchant",
+        "month",
+        "currency",
+        "status",
+        "gross_captured",
+        "refunds",
+        "commission",
+        "payment_fees",
+        "net_payout",
+    ]
+    list_filter = ["status", "currency", "month"]
+    list_select_related = ["merchant"]
+    search_fields = ["merchant__slug", "merchant__name"]
+    inlines = [PayoutLineInline]
+
+
+@admin.register(MerchantCommission)
+class MerchantCommissionAdmin(CommissionAdminBase):
+    """A merchant's own commission rate; saved through the service that checks it."""
+
+    list_display = ["merchant", "rate_percent", "updated_at"]
+    list_select_related = ["merchant"]
+    fields = ["merchant", "rate_percent"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: MerchantCommission, form: Any, change: bool
+    ) -> None:
+        try:
+            saved = services.merchant_commission_set(
+                merchant=obj.merchant, rate_percent=obj.rate_percent
+            )
+        except DomainError as exc:
+            self.message_user(request, exc.detail, level=messages.ERROR)
+            return
+        obj.pk = saved.pk

@@ -20,6 +20,7 @@ from marketplace.models import (
     MerchantProfile,
     MerchantStatus,
     Order,
+    PayoutStatement,
     Product,
     ProductVariant,
 )
@@ -51,6 +52,8 @@ __all__ = [
     "merchant_profile_of",
     "order_get",
     "order_list",
+    "payout_statement_get",
+    "payout_statement_list",
     "product_find_by_sku",
     "product_get",
     "product_list",
@@ -262,3 +265,22 @@ def checkout_get(*, marketplace: Organization, checkout_id: uuid.UUID) -> Checko
     if checkout is None:
         raise NotFound("No such checkout.")
     return checkout
+
+
+# --- payouts
+
+
+def payout_statement_list(*, merchant: Organization) -> QuerySet[PayoutStatement]:
+    """The merchant's own statements, newest month first, with their lines."""
+    return (
+        PayoutStatement.objects.filter(merchant=merchant)
+        .select_related("merchant")
+        .prefetch_related("lines")
+    )
+
+
+def payout_statement_get(*, merchant: Organization, statement_id: uuid.UUID) -> PayoutStatement:
+    statement = payout_statement_list(merchant=merchant).filter(pk=statement_id).first()
+    if statement is None:
+        raise NotFound("No such payout statement.")
+    return statement

@@ -56,3 +56,16 @@ def expire_unpaid_orders() -> int:
         expired += batch
         if batch < services.EXPIRY_BATCH:
             return expired
+
+
+@shared_task(
+    name="marketplace.close_payout_statements",
+    **transient_retries(max_retries=5),
+    soft_time_limit=540,
+    time_limit=600,
+)
+def close_payout_statements() -> int:
+    """Beat, on the 1st: build and close last month's payout statements (idempotent: a closed
+    statement is returned as it is); returns how many are closed."""
+    last_month = timezone.now().date().replace(day=1) - timedelta(days=1)
+    return services.payout_statements_close_month(month=last_month)

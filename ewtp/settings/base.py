@@ -203,6 +203,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.load_exchange_rates",
         "schedule": crontab(hour=16, minute=47),
     },
+    # On the 1st, after midnight UTC: the past month's payout statements, built and closed.
+    "marketplace-close-payout-statements": {
+        "task": "marketplace.close_payout_statements",
+        "schedule": crontab(day_of_month=1, hour=2, minute=7),
+    },
     # Orders not paid within ORDER_PAYMENT_WINDOW_MINUTES expire: stock and quota go back.
     "marketplace-expire-unpaid-orders": {
         "task": "marketplace.expire_unpaid_orders",
@@ -231,6 +236,10 @@ BUYER_ID_HMAC_KEY = env_str("BUYER_ID_HMAC_KEY", "")
 BUYER_ID_ENCRYPTION_KEY = env_str("BUYER_ID_ENCRYPTION_KEY", "")
 # A placed order not paid within this many minutes expires and gives its stock and quota back.
 ORDER_PAYMENT_WINDOW_MINUTES = env_int("ORDER_PAYMENT_WINDOW_MINUTES", 30)
+# The platform's commission on what merchants sell, in percent (a merchant may have its own,
+# MerchantCommission), and the payment provider's fee passed on to merchants, in percent.
+MARKETPLACE_COMMISSION_PERCENT = env_str("MARKETPLACE_COMMISSION_PERCENT", "8.00")
+PAYMENT_FEE_PERCENT = env_str("PAYMENT_FEE_PERCENT", "0.00")
 # Officers' review queue: hours a declaration may wait per lane before it shows as overdue,
 # and the default deadline of a request for information.
 CUSTOMS_REVIEW_SLA_HOURS = {"red": 4, "yellow": 8, "blue": 24, "green": 24}

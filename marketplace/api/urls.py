@@ -3,6 +3,7 @@
 from django.urls import path
 
 from marketplace.api import views
+from marketplace.api.views.payouts import PayoutDetailApi, PayoutListApi
 
 PRODUCT = "products/<uuid:product_id>/"
 
@@ -78,5 +79,11 @@ urlpatterns = [
         "checkouts/<uuid:checkout_id>/",
         views.CheckoutDetailApi.as_view(),
         name="marketplace-checkout",
+    ),
+    path("payouts/", PayoutListApi.as_view(), name="marketplace-payouts"),
+    path(
+        "payouts/<uuid:statement_id>/",
+        PayoutDetailApi.as_view(),
+        name="marketplace-payout",
     ),
 ]

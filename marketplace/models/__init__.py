@@ -22,6 +22,12 @@ from marketplace.models.orders import (
     QuotaState,
     Refund,
 )
+from marketplace.models.payouts import (
+    MerchantCommission,
+    PayoutLine,
+    PayoutStatement,
+    PayoutStatus,
+)
 from marketplace.models.products import (
     COUNTRY_PATTERN,
     CURRENCY_PATTERN,
@@ -60,6 +66,7 @@ __all__ = [
     "ExchangeRate",
     "ExchangeRateSource",
     "Language",
+    "MerchantCommission",
     "MerchantContact",
     "MerchantProfile",
     "MerchantStatus",
@@ -69,6 +76,9 @@ __all__ = [
     "OrderStatus",
     "OrderStatusChange",
     "Payment",
+    "PayoutLine",
+    "PayoutStatement",
+    "PayoutStatus",
     "Product",
     "ProductCertificate",
     "ProductPriceTier",

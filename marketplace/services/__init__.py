@@ -32,6 +32,12 @@ from marketplace.services.orders import (
     orders_expire_unpaid,
 )
 from marketplace.services.payments import payment_confirm, refund_record
+from marketplace.services.payouts import (
+    commission_rate,
+    merchant_commission_set,
+    payout_statements_build,
+    payout_statements_close_month,
+)
 from marketplace.services.product_details import (
     PriceTierRequest,
     certifications_refresh,
@@ -63,8 +69,10 @@ __all__ = [
     "certificates_check",
     "certifications_refresh",
     "checkout_place",
+    "commission_rate",
     "exchange_rates_load",
     "merchant_approve",
+    "merchant_commission_set",
     "merchant_contact_add",
     "merchant_contact_sign_off",
     "merchant_profile_create",
@@ -84,6 +92,8 @@ __all__ = [
     "order_reject",
     "orders_expire_unpaid",
     "payment_confirm",
+    "payout_statements_build",
+    "payout_statements_close_month",
     "product_archive",
     "product_certificate_add",
     "product_create",
