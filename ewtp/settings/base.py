@@ -1,5 +1,6 @@
 """Settings shared by every environment; what differs per deployment comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -208,7 +209,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.close_payout_statements",
         "schedule": crontab(day_of_month=1, hour=2, minute=7),
     },
-    # Orders not paid within ORDER_PAYMENT_WINDOW_MINUTES expire: stock and quota go back.
+    # Orders not paid within ORDER_PAYMENT_WINDOW expire: stock and quota go back.
     "marketplace-expire-unpaid-orders": {
         "task": "marketplace.expire_unpaid_orders",
         "schedule": 60.0,
@@ -234,8 +235,8 @@ BUYER_ID_HMAC_KEY = env_str("BUYER_ID_HMAC_KEY", "")
 # Fernet key (urlsafe base64 of 32 bytes) that encrypts buyers' and payers' ID numbers at rest.
 # Empty: derived from SECRET_KEY (dev and test only; production refuses to start without it).
 BUYER_ID_ENCRYPTION_KEY = env_str("BUYER_ID_ENCRYPTION_KEY", "")
-# A placed order not paid within this many minutes expires and gives its stock and quota back.
-ORDER_PAYMENT_WINDOW_MINUTES = env_int("ORDER_PAYMENT_WINDOW_MINUTES", 30)
+# A placed order not paid within this window expires and gives its stock and quota back.
+ORDER_PAYMENT_WINDOW = timedelta(minutes=env_int("ORDER_PAYMENT_WINDOW_MINUTES", 30))
 # The platform's commission on what merchants sell, in percent (a merchant may have its own,
 # MerchantCommission), and the payment provider's fee passed on to merchants, in percent.
 MARKETPLACE_COMMISSION_PERCENT = env_str("MARKETPLACE_COMMISSION_PERCENT", "8.00")

@@ -191,12 +191,13 @@ def order_complete(*, order: Order, reason: str = "") -> Order:
 
 @transaction.atomic
 def orders_expire_unpaid(*, now: datetime | None = None, batch_size: int = EXPIRY_BATCH) -> int:
-    """Expire one batch of orders placed longer than ORDER_PAYMENT_WINDOW_MINUTES ago and
+    """Expire one batch of orders placed longer than ORDER_PAYMENT_WINDOW ago and
     still unpaid: their stock and CBEC quota go back. Orders another transaction holds (being
     paid this moment) are skipped, not waited for; the next run sees them. Returns how many
     expired, so the caller repeats until a batch comes back short."""
     now = now or timezone.now()
-    cutoff = now - timedelta(minutes=settings.ORDER_PAYMENT_WINDOW_MINUTES)
+    window: timedelta = settings.ORDER_PAYMENT_WINDOW
+    cutoff = now - window
     expiring = list(
         Order.objects.unpaid_since(cutoff)
         .select_related("checkout")
@@ -205,7 +206,7 @@ def orders_expire_unpaid(*, now: datetime | None = None, batch_size: int = EXPIR
     )
     if not expiring:
         return 0
-    reason = f"expired: unpaid after {settings.ORDER_PAYMENT_WINDOW_MINUTES} minutes"
+    reason = f"expired: unpaid after {int(window.total_seconds()) // 60} minutes"
     Order.objects.filter(pk__in=[o.pk for o in expiring]).update(
         status=OrderStatus.EXPIRED, updated_at=now
     )

@@ -22,7 +22,7 @@ def age(order: Order, minutes: int) -> None:
 
 
 def test_unpaid_orders_past_the_window_expire_and_give_their_stock_back(trade, settings):
-    settings.ORDER_PAYMENT_WINDOW_MINUTES = 30
+    settings.ORDER_PAYMENT_WINDOW = timedelta(minutes=30)
     stale = place(trade, lines=[("PRL-250", 3)])
     fresh = place(trade, lines=[("PRL-250", 2)])
     paid = pay(trade, place(trade, lines=[("PRL-250", 1)]))
