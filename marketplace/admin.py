@@ -22,7 +22,9 @@ from marketplace.models import (
     Campaign,
     CampaignListing,
     CampaignStatusChange,
+    Checkout,
     ExchangeRate,
+    MerchantCommission,
     MerchantContact,
     MerchantProfile,
     MerchantStatusChange,
@@ -31,10 +33,13 @@ from marketplace.models import (
     OrderLineDiscount,
     OrderStatusChange,
     Payment,
+    PayoutLine,
+    PayoutStatement,
     Product,
     ProductCertificate,
     ProductStatusChange,
     ProductTranslation,
+    Refund,
 )
 from marketplace.services.merchants import PROFILE_FIELDS
 
@@ -43,6 +48,13 @@ if TYPE_CHECKING:  # generic in the stubs only; Django's classes are not subscri
     ProductAdminBase = admin.ModelAdmin[Product]
     OrderAdminBase = admin.ModelAdmin[Order]
     PaymentAdminBase = admin.ModelAdmin[Payment]
+    CheckoutAdminBase = admin.ModelAdmin[Checkout]
+    RefundAdminBase = admin.ModelAdmin[Refund]
+    SubOrderInlineBase = admin.TabularInline[Order, Checkout]
+    RefundInlineBase = admin.TabularInline[Refund, Order]
+    StatementAdminBase = admin.ModelAdmin[PayoutStatement]
+    CommissionAdminBase = admin.ModelAdmin[MerchantCommission]
+    PayoutLineInlineBase = admin.TabularInline[PayoutLine, PayoutStatement]
     RateAdminBase = admin.ModelAdmin[ExchangeRate]
     ContactInlineBase = admin.TabularInline[MerchantContact, MerchantProfile]
     ProfileChangeInlineBase = admin.TabularInline[MerchantStatusChange, MerchantProfile]
@@ -66,6 +78,9 @@ else:
     LineInlineBase = ChangeInlineBase = admin.TabularInline
     CampaignAdminBase = LineDiscountAdminBase = admin.ModelAdmin
     CampaignListingInlineBase = CampaignChangeInlineBase = admin.TabularInline
+    CheckoutAdminBase = RefundAdminBase = admin.ModelAdmin
+    SubOrderInlineBase = RefundInlineBase = PayoutLineInlineBase = admin.TabularInline
+    StatementAdminBase = CommissionAdminBase = admin.ModelAdmin
 
 Move = Callable[..., MerchantProfile]
 
@@ -329,6 +344,20 @@ class OrderStatusChangeInline(ReadOnly, ChangeInlineBase):
     )
 
 
+class RefundInline(ReadOnly, RefundInlineBase):
+    model = Refund
+    extra = 0
+    fields = readonly_fields = (
+        "transaction_id",
+        "amount",
+        "currency",
+        "reason",
+        "refunded_at",
+    )
+
+
+# Buyers' and payers' ID numbers show masked only: the encrypted token and the HMAC never
+# appear on a page (no field lists them), so a screen or a screenshot reveals nothing.
 @admin.register(Order)
 class OrderAdmin(ReadOnly, OrderAdminBase):
     list_display = [
@@ -338,21 +367,190 @@ class OrderAdmin(ReadOnly, OrderAdminBase):
         "merchant",
         "total",
         "currency",
+        "refunded_total",
         "destination_airport",
         "created_at",
     ]
-    list_filter = ["status", "destination_airport", "currency"]
+    list_filter = ["status", "destination_airport", "currency", "quota_state"]
     list_select_related = ["marketplace", "merchant"]
     search_fields = ["reference", "=id", "buyer_name"]
     date_hierarchy = "created_at"
-    inlines = [OrderLineInline, OrderStatusChangeInline]
+    fields = readonly_fields = (
+        "id",
+        "checkout",
+        "reference",
+        "status",
+        "marketplace",
+        "merchant",
+        "payment_provider",
+        "buyer_name",
+        "buyer_id_number_masked",
+        "destination_country",
+        "destination_airport",
+        "currency",
+        "total",
+        "refunded_total",
+        "presentment_currency",
+        "presentment_total",
+        "cbec_value_cny",
+        "cny_rate",
+        "cny_rate_date",
+        "quota_year",
+        "quota_state",
+        "created_at",
+        "paid_at",
+        "delivered_at",
+    )
+    inlines = [OrderLineInline, OrderStatusChangeInline, RefundInline]
+
+    @admin.display(description="Buyer's ID number")
+    def buyer_id_number_masked(self, order: Order) -> str:
+        return order.checkout.buyer_id_masked
+
+
+class SubOrderInline(ReadOnly, SubOrderInlineBase):
+    model = Order
+    extra = 0
+    show_change_link = True
+    fields = readonly_fields = (
+        "merchant",
+        "status",
+        "total",
+        "presentment_total",
+        "refunded_total",
+    )
+
+
+@admin.register(Checkout)
+class CheckoutAdmin(ReadOnly, CheckoutAdminBase):
+    list_display = [
+        "reference",
+        "marketplace",
+        "buyer_name",
+        "buyer_id_masked",
+        "total",
+        "currency",
+        "destination_country",
+        "created_at",
+    ]
+    list_select_related = ["marketplace"]
+    search_fields = ["reference", "=id", "buyer_name"]
+    date_hierarchy = "created_at"
+    fields = readonly_fields = (
+        "id",
+        "reference",
+        "marketplace",
+        "payment_provider",
+        "buyer_name",
+        "buyer_id_masked",
+        "destination_country",
+        "destination_airport",
+        "currency",
+        "total",
+        "presentment_currency",
+        "presentment_total",
+        "created_at",
+    )
+    inlines = [SubOrderInline]
 
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnly, PaymentAdminBase):
-    list_display = ["transaction_id", "provider", "order", "amount", "currency", "paid_at"]
+    list_display = [
+        "transaction_id",
+        "provider",
+        "order",
+        "amount",
+        "currency",
+        "payer_name",
+        "payer_id_masked",
+        "paid_at",
+    ]
     list_select_related = ["provider", "order"]
     search_fields = ["transaction_id", "order__reference"]
+    fields = readonly_fields = (
+        "id",
+        "order",
+        "provider",
+        "transaction_id",
+        "amount",
+        "currency",
+        "payer_name",
+        "payer_id_masked",
+        "paid_at",
+        "created_at",
+    )
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnly, RefundAdminBase):
+    list_display = ["transaction_id", "provider", "order", "amount", "currency", "refunded_at"]
+    list_select_related = ["provider", "order"]
+    search_fields = ["transaction_id", "order__reference"]
+
+
+# --- payouts
+
+
+class PayoutLineInline(ReadOnly, PayoutLineInlineBase):
+    model = PayoutLine
+    extra = 0
+    fields = readonly_fields = (
+        "reference",
+        "captured",
+        "refunded",
+        "commission",
+        "payment_fee",
+        "net",
+        "presentment_currency",
+        "exchange_rate",
+        "exchange_rate_date",
+    )
+
+
+@admin.register(PayoutStatement)
+class PayoutStatementAdmin(ReadOnly, StatementAdminBase):
+    """Statements are built by the monthly job or `build_payout_statements`, never by hand."""
+
+    list_display = [
+        "merchant",
+        "month",
+        "currency",
+        "status",
+        "gross_captured",
+        "refunds",
+        "commission",
+        "payment_fees",
+        "net_payout",
+    ]
+    list_filter = ["status", "currency", "month"]
+    list_select_related = ["merchant"]
+    search_fields = ["merchant__slug", "merchant__name"]
+    inlines = [PayoutLineInline]
+
+
+@admin.register(MerchantCommission)
+class MerchantCommissionAdmin(CommissionAdminBase):
+    """A merchant's own commission rate; saved through the service that checks it."""
+
+    list_display = ["merchant", "rate_percent", "updated_at"]
+    list_select_related = ["merchant"]
+    fields = ["merchant", "rate_percent"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: MerchantCommission, form: Any, change: bool
+    ) -> None:
+        try:
+            saved = services.merchant_commission_set(
+                merchant=obj.merchant, rate_percent=obj.rate_percent
+            )
+        except DomainError as exc:
+            self.message_user(request, exc.detail, level=messages.ERROR)
+            return
+        obj.pk = saved.pk
 
 
 # --- trade-promotion campaigns (changed by the agencies through the API; staff read them)

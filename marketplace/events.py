@@ -16,6 +16,7 @@ from marketplace.models import (
     Product,
     ProductCertificate,
     ProductStatus,
+    Refund,
 )
 
 ORDER_PLACED = "marketplace.order.placed"
@@ -27,6 +28,10 @@ ORDER_REJECTED = "marketplace.order.rejected"
 ORDER_HANDED_TO_LOGISTICS = "marketplace.order.handed_to_logistics"
 ORDER_DELIVERED = "marketplace.order.delivered"
 ORDER_CANCELLED = "marketplace.order.cancelled"
+ORDER_EXPIRED = "marketplace.order.expired"
+ORDER_COMPLETED = "marketplace.order.completed"
+ORDER_REFUNDED = "marketplace.order.refunded"
+REFUND_RECORDED = "marketplace.refund.recorded"
 
 MERCHANT_UNDER_REVIEW = "marketplace.merchant.under_review"
 MERCHANT_APPROVED = "marketplace.merchant.approved"
@@ -61,26 +66,34 @@ EVENT_FOR_STATUS: dict[str, str] = {
     OrderStatus.HANDED_TO_LOGISTICS: ORDER_HANDED_TO_LOGISTICS,
     OrderStatus.DELIVERED: ORDER_DELIVERED,
     OrderStatus.CANCELLED: ORDER_CANCELLED,
+    OrderStatus.EXPIRED: ORDER_EXPIRED,
+    OrderStatus.COMPLETED: ORDER_COMPLETED,
+    OrderStatus.REFUNDED: ORDER_REFUNDED,
 }
 
 
 def order_event_data(order: Order) -> dict[str, Any]:
     """The order as partners and other apps see it in an event. Needs the lines prefetched
-    or loaded; it is built once per event."""
+    or loaded; it is built once per event. The buyer's ID number only ever travels masked."""
     return {
         "id": str(order.id),
+        "checkout_id": str(order.checkout_id),
         "reference": order.reference,
         "status": order.status,
         "marketplace": order.marketplace.slug,
         "merchant": order.merchant.slug,
         "payment_provider": order.payment_provider.slug,
         "buyer_name": order.buyer_name,
+        "buyer_id_number_masked": order.checkout.buyer_id_masked,
         "destination_country": order.destination_country,
         "destination_airport": order.destination_airport,
         "currency": order.currency,
         "total": str(order.total),
         "presentment_currency": order.presentment_currency,
         "presentment_total": str(order.presentment_total),
+        "refunded_total": str(order.refunded_total),
+        "cbec_value_cny": None if order.cbec_value_cny is None else str(order.cbec_value_cny),
+        "cny_rate": None if order.cny_rate is None else str(order.cny_rate),
         "placed_at": order.created_at.isoformat(),
         "paid_at": order.paid_at.isoformat() if order.paid_at else None,
         "delivered_at": order.delivered_at.isoformat() if order.delivered_at else None,
@@ -102,6 +115,23 @@ def order_event_data(order: Order) -> dict[str, Any]:
             }
             for line in order.lines.all()
         ],
+    }
+
+
+def refund_event_data(refund: Refund) -> dict[str, Any]:
+    order = refund.order
+    return {
+        "id": str(refund.id),
+        "order_id": str(order.id),
+        "reference": order.reference,
+        "merchant": order.merchant.slug,
+        "transaction_id": refund.transaction_id,
+        "amount": str(refund.amount),
+        "currency": refund.currency,
+        "reason": refund.reason,
+        "refunded_at": refund.refunded_at.isoformat(),
+        "order_refunded_total": str(order.refunded_total),
+        "order_status": order.status,
     }
 
 

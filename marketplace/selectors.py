@@ -15,10 +15,12 @@ from marketplace.countries import is_country
 from marketplace.identifiers import eori_problem, iban_problem, vat_problem
 from marketplace.models import (
     EURO,
+    Checkout,
     ExchangeRate,
     MerchantProfile,
     MerchantStatus,
     Order,
+    PayoutStatement,
     Product,
     ProductVariant,
 )
@@ -39,6 +41,8 @@ __all__ = [
     "Rate",
     "Requirement",
     "SearchPage",
+    "checkout_get",
+    "checkout_list",
     "conversion_rate",
     "exchange_rate_latest_date",
     "listing_get",
@@ -48,6 +52,8 @@ __all__ = [
     "merchant_profile_of",
     "order_get",
     "order_list",
+    "payout_statement_get",
+    "payout_statement_list",
     "product_find_by_sku",
     "product_get",
     "product_list",
@@ -219,7 +225,7 @@ def order_list(*, organization: Organization, status: str | None = None) -> Quer
     """Orders the organisation placed (marketplace) or sells (merchant), newest first."""
     orders = (
         Order.objects.visible_to(organization)
-        .select_related("marketplace", "merchant", "payment_provider")
+        .select_related("marketplace", "merchant", "payment_provider", "checkout")
         .prefetch_related("lines")
     )
     if status is not None:
@@ -232,3 +238,49 @@ def order_get(*, organization: Organization, order_id: uuid.UUID) -> Order:
     if order is None:
         raise NotFound("No such order.")
     return order
+
+
+# --- checkouts
+
+
+def checkout_list(*, marketplace: Organization) -> QuerySet[Checkout]:
+    """Checkouts the marketplace placed, newest first, with their orders and lines. Only the
+    marketplace sees a checkout whole; each merchant sees its own order of it."""
+    return (
+        Checkout.objects.filter(marketplace=marketplace)
+        .select_related("marketplace", "payment_provider")
+        .prefetch_related(
+            Prefetch(
+                "orders",
+                queryset=Order.objects.select_related("merchant")
+                .prefetch_related("lines")
+                .order_by("created_at", "merchant__slug"),
+            )
+        )
+    )
+
+
+def checkout_get(*, marketplace: Organization, checkout_id: uuid.UUID) -> Checkout:
+    checkout = checkout_list(marketplace=marketplace).filter(pk=checkout_id).first()
+    if checkout is None:
+        raise NotFound("No such checkout.")
+    return checkout
+
+
+# --- payouts
+
+
+def payout_statement_list(*, merchant: Organization) -> QuerySet[PayoutStatement]:
+    """The merchant's own statements, newest month first, with their lines."""
+    return (
+        PayoutStatement.objects.filter(merchant=merchant)
+        .select_related("merchant")
+        .prefetch_related("lines")
+    )
+
+
+def payout_statement_get(*, merchant: Organization, statement_id: uuid.UUID) -> PayoutStatement:
+    statement = payout_statement_list(merchant=merchant).filter(pk=statement_id).first()
+    if statement is None:
+        raise NotFound("No such payout statement.")
+    return statement

@@ -51,3 +51,33 @@ def load_exchange_rates() -> int:
 def end_expired_campaigns() -> int:
     """Beat, daily: end the active campaigns whose last day has passed; returns how many."""
     return campaigns_end_expired()
+
+
+@shared_task(
+    name="marketplace.expire_unpaid_orders",
+    **transient_retries(max_retries=5),
+    soft_time_limit=240,
+    time_limit=300,
+)
+def expire_unpaid_orders() -> int:
+    """Beat, every minute: expire orders unpaid past the payment window, a batch per
+    transaction until a batch comes back short; returns how many expired."""
+    expired = 0
+    while True:
+        batch = services.orders_expire_unpaid()
+        expired += batch
+        if batch < services.EXPIRY_BATCH:
+            return expired
+
+
+@shared_task(
+    name="marketplace.close_payout_statements",
+    **transient_retries(max_retries=5),
+    soft_time_limit=540,
+    time_limit=600,
+)
+def close_payout_statements() -> int:
+    """Beat, on the 1st: build and close last month's payout statements (idempotent: a closed
+    statement is returned as it is); returns how many are closed."""
+    last_month = timezone.now().date().replace(day=1) - timedelta(days=1)
+    return services.payout_statements_close_month(month=last_month)

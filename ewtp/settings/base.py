@@ -1,5 +1,6 @@
 """Settings shared by every environment; what differs per deployment comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -208,6 +209,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.end_expired_campaigns",
         "schedule": crontab(hour=0, minute=11),
     },
+    # On the 1st, after midnight UTC: the past month's payout statements, built and closed.
+    "marketplace-close-payout-statements": {
+        "task": "marketplace.close_payout_statements",
+        "schedule": crontab(day_of_month=1, hour=2, minute=7),
+    },
+    # Orders not paid within ORDER_PAYMENT_WINDOW expire: stock and quota go back.
+    "marketplace-expire-unpaid-orders": {
+        "task": "marketplace.expire_unpaid_orders",
+        "schedule": 60.0,
+    },
 }
 
 # --- Webhooks
@@ -224,6 +235,17 @@ IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 24)
 # Key of the HMAC that stands for a CBEC buyer's ID number in the quota ledger. Empty: derived
 # from SECRET_KEY; set it in production, or rotating SECRET_KEY would orphan the ledger.
 BUYER_ID_HMAC_KEY = env_str("BUYER_ID_HMAC_KEY", "")
+
+# --- Marketplace orders
+# Fernet key (urlsafe base64 of 32 bytes) that encrypts buyers' and payers' ID numbers at rest.
+# Empty: derived from SECRET_KEY (dev and test only; production refuses to start without it).
+BUYER_ID_ENCRYPTION_KEY = env_str("BUYER_ID_ENCRYPTION_KEY", "")
+# A placed order not paid within this window expires and gives its stock and quota back.
+ORDER_PAYMENT_WINDOW = timedelta(minutes=env_int("ORDER_PAYMENT_WINDOW_MINUTES", 30))
+# The platform's commission on what merchants sell, in percent (a merchant may have its own,
+# MerchantCommission), and the payment provider's fee passed on to merchants, in percent.
+MARKETPLACE_COMMISSION_PERCENT = env_str("MARKETPLACE_COMMISSION_PERCENT", "8.00")
+PAYMENT_FEE_PERCENT = env_str("PAYMENT_FEE_PERCENT", "0.00")
 # Officers' review queue: hours a declaration may wait per lane before it shows as overdue,
 # and the default deadline of a request for information.
 CUSTOMS_REVIEW_SLA_HOURS = {"red": 4, "yellow": 8, "blue": 24, "green": 24}

@@ -3,13 +3,18 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from ewtp.settings.base import *  # noqa: F403
-from ewtp.settings.base import ALLOWED_HOSTS, MIDDLEWARE, SECRET_KEY
+from ewtp.settings.base import ALLOWED_HOSTS, BUYER_ID_ENCRYPTION_KEY, MIDDLEWARE, SECRET_KEY
 from ewtp.settings.env import env_bool, env_int, env_list
 
 if not SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set (at least 50 random characters).")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set (comma-separated host names).")
+if not BUYER_ID_ENCRYPTION_KEY:
+    # Buyers' ID numbers are encrypted with it; one derived from SECRET_KEY would be lost with it.
+    raise ImproperlyConfigured(
+        "BUYER_ID_ENCRYPTION_KEY must be set (a Fernet key: Fernet.generate_key())."
+    )
 
 DEBUG = False
 CSRF_TRUSTED_ORIGINS = env_list(

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from marketplace.api import views
+from marketplace.api.views.payouts import PayoutDetailApi, PayoutListApi
 
 PRODUCT = "products/<uuid:product_id>/"
 CAMPAIGN = "agency/campaigns/<uuid:campaign_id>/"
@@ -102,5 +103,27 @@ urlpatterns = [
         f"{CAMPAIGN}results/",
         views.CampaignResultsApi.as_view(),
         name="marketplace-agency-campaign-results",
+    ),
+    path(
+        "orders/<uuid:order_id>/refunds/",
+        views.OrderRefundCreateApi.as_view(),
+        name="marketplace-order-refunds",
+    ),
+    path(
+        "orders/<uuid:order_id>/complete/",
+        views.OrderCompleteApi.as_view(),
+        name="marketplace-order-complete",
+    ),
+    path("checkouts/", views.CheckoutListCreateApi.as_view(), name="marketplace-checkouts"),
+    path(
+        "checkouts/<uuid:checkout_id>/",
+        views.CheckoutDetailApi.as_view(),
+        name="marketplace-checkout",
+    ),
+    path("payouts/", PayoutListApi.as_view(), name="marketplace-payouts"),
+    path(
+        "payouts/<uuid:statement_id>/",
+        PayoutDetailApi.as_view(),
+        name="marketplace-payout",
     ),
 ]

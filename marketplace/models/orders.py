@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import models
@@ -25,23 +26,106 @@ class OrderStatus(models.TextChoices):
     HANDED_TO_LOGISTICS = "handed_to_logistics", "Handed to logistics"
     DELIVERED = "delivered", "Delivered"
     CANCELLED = "cancelled", "Cancelled"
+    EXPIRED = "expired", "Expired unpaid"
+    COMPLETED = "completed", "Completed"
+    REFUNDED = "refunded", "Refunded in full"
 
 
 # Every move an order may make. Anything else is an InvalidTransition (409).
 ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
-    OrderStatus.PLACED: frozenset({OrderStatus.PAID, OrderStatus.CANCELLED}),
-    OrderStatus.PAID: frozenset({OrderStatus.CUSTOMS_SUBMITTED, OrderStatus.CANCELLED}),
+    OrderStatus.PLACED: frozenset({OrderStatus.PAID, OrderStatus.CANCELLED, OrderStatus.EXPIRED}),
+    OrderStatus.PAID: frozenset(
+        {OrderStatus.CUSTOMS_SUBMITTED, OrderStatus.CANCELLED, OrderStatus.REFUNDED}
+    ),
     OrderStatus.CUSTOMS_SUBMITTED: frozenset(
         {OrderStatus.CLEARED, OrderStatus.HELD, OrderStatus.REJECTED}
     ),
     # An officer may still release or refuse goods that were held.
-    OrderStatus.HELD: frozenset({OrderStatus.CLEARED, OrderStatus.REJECTED, OrderStatus.CANCELLED}),
-    OrderStatus.REJECTED: frozenset({OrderStatus.CANCELLED}),
+    OrderStatus.HELD: frozenset(
+        {
+            OrderStatus.CLEARED,
+            OrderStatus.REJECTED,
+            OrderStatus.CANCELLED,
+            OrderStatus.REFUNDED,
+        }
+    ),
+    OrderStatus.REJECTED: frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED}),
     OrderStatus.CLEARED: frozenset({OrderStatus.HANDED_TO_LOGISTICS}),
     OrderStatus.HANDED_TO_LOGISTICS: frozenset({OrderStatus.DELIVERED}),
-    OrderStatus.DELIVERED: frozenset(),
+    OrderStatus.DELIVERED: frozenset({OrderStatus.COMPLETED, OrderStatus.REFUNDED}),
+    OrderStatus.COMPLETED: frozenset(),
+    OrderStatus.REFUNDED: frozenset(),
     OrderStatus.CANCELLED: frozenset(),
+    OrderStatus.EXPIRED: frozenset(),
 }
+
+# Money may be given back while the goods have not moved, after customs stopped them, after a
+# paid order was cancelled, or after delivery until the order completes.
+REFUNDABLE = frozenset(
+    {
+        OrderStatus.PAID,
+        OrderStatus.HELD,
+        OrderStatus.REJECTED,
+        OrderStatus.CANCELLED,
+        OrderStatus.DELIVERED,
+    }
+)
+# Goods of an order refunded from these never left the hub: their stock goes back on sale.
+NEVER_LEFT = frozenset({OrderStatus.PAID, OrderStatus.HELD, OrderStatus.REJECTED})
+
+# An order in one of these never reaches the buyer: its stock and CBEC quota go back.
+FELL_THROUGH = frozenset({OrderStatus.CANCELLED, OrderStatus.EXPIRED})
+
+
+class QuotaState(models.TextChoices):
+    """Where an order stands in its buyer's CBEC quota ledger (customs.services.quota)."""
+
+    NONE = "", "Not counted (not a CBEC order)"
+    RESERVED = "reserved", "Reserved"
+    COMMITTED = "committed", "Committed at clearance"
+    RELEASED = "released", "Released"
+
+
+class Checkout(models.Model):
+    """What a buyer bought in one go through a marketplace, from one or more merchants. It is
+    split into one order per merchant (customs and logistics work on those); the orders'
+    totals add up to the checkout's, in the order currency and in the buyer's.
+
+    A PRC buyer's ID number is kept only encrypted (Fernet), with its keyed HMAC for matching
+    and its masked form for people; see marketplace.buyer_identity.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    marketplace = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="checkouts"
+    )
+    payment_provider = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(max_length=64, help_text="The marketplace's own order number")
+    buyer_name = models.CharField(max_length=200)
+    buyer_id_encrypted = models.TextField(blank=True, help_text="Fernet token of the ID number")
+    buyer_id_key = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text="HMAC-SHA256 of the ID number"
+    )
+    buyer_id_masked = models.CharField(max_length=18, blank=True)
+    destination_country = models.CharField(max_length=2)
+    destination_airport = models.CharField(max_length=3, help_text="IATA code")
+    currency = models.CharField(max_length=3)
+    total = models.DecimalField(max_digits=14, decimal_places=2)
+    presentment_currency = models.CharField(max_length=3)
+    presentment_total = models.DecimalField(max_digits=16, decimal_places=2)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["marketplace", "reference"], name="checkout_reference_per_marketplace"
+            ),
+            models.CheckConstraint(condition=models.Q(total__gte=0), name="checkout_total_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
 
 
 class OrderQuerySet(models.QuerySet["Order"]):
@@ -49,14 +133,19 @@ class OrderQuerySet(models.QuerySet["Order"]):
         """The marketplace that placed an order and the merchant who sells it may see it."""
         return self.filter(models.Q(marketplace=organization) | models.Q(merchant=organization))
 
+    def unpaid_since(self, moment: datetime) -> OrderQuerySet:
+        return self.filter(status=OrderStatus.PLACED, created_at__lt=moment)
+
     def payable_by(self, provider: Organization) -> OrderQuerySet:
         return self.filter(payment_provider=provider)
 
 
 class Order(models.Model):
-    """A buyer's order, placed by a marketplace with one merchant, shipped to one airport."""
+    """One merchant's part of a checkout (a sub-order), shipped to one airport. Customs
+    declares it and logistics ships it on its own."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    checkout = models.ForeignKey(Checkout, on_delete=models.PROTECT, related_name="orders")
     marketplace = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="placed_orders"
     )
@@ -64,7 +153,9 @@ class Order(models.Model):
     payment_provider = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="payable_orders"
     )
-    reference = models.CharField(max_length=64, help_text="The marketplace's own order number")
+    reference = models.CharField(
+        max_length=64, help_text="The marketplace's own order number: the checkout's"
+    )
     buyer_name = models.CharField(max_length=200)
     destination_country = models.CharField(max_length=2)
     destination_airport = models.CharField(max_length=3, help_text="IATA code")
@@ -81,6 +172,18 @@ class Order(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     paid_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    # CBEC orders to China: the dutiable value in CNY reserved in the buyer's quota, with the
+    # ECB rate (CNY per unit of `currency`) and day used, and the China calendar year counted.
+    cbec_value_cny = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    cny_rate = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    cny_rate_date = models.DateField(null=True, blank=True)
+    quota_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    quota_state = models.CharField(
+        max_length=16, choices=QuotaState.choices, default=QuotaState.NONE, blank=True
+    )
+    refunded_total = models.DecimalField(
+        max_digits=14, decimal_places=2, default=Decimal("0.00"), help_text="Sum of its refunds"
+    )
 
     objects = OrderQuerySet.as_manager()
 
@@ -88,9 +191,14 @@ class Order(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["marketplace", "reference"], name="order_reference_per_marketplace"
+                fields=["checkout", "merchant"], name="order_one_per_merchant_per_checkout"
             ),
             models.CheckConstraint(condition=models.Q(total__gte=0), name="order_total_gte_0"),
+            # Refunds can never exceed captures; the service checks it under lock, this holds.
+            models.CheckConstraint(
+                condition=models.Q(refunded_total__gte=0, refunded_total__lte=models.F("total")),
+                name="order_refunded_within_total",
+            ),
             models.CheckConstraint(
                 condition=models.Q(destination_airport__regex=IATA_PATTERN),
                 name="order_destination_airport_iata",
@@ -172,12 +280,17 @@ class OrderStatusChange(models.Model):
 
 
 class Payment(models.Model):
-    """A payment provider's confirmation that the buyer paid an order in full."""
+    """A payment provider's confirmation that the buyer paid an order in full. The payer's ID
+    number is kept like the buyer's: encrypted, keyed and masked."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
     provider = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     transaction_id = models.CharField(max_length=100)
+    payer_name = models.CharField(max_length=200, blank=True)
+    payer_id_encrypted = models.TextField(blank=True)
+    payer_id_key = models.CharField(max_length=64, blank=True)
+    payer_id_masked = models.CharField(max_length=18, blank=True)
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     currency = models.CharField(max_length=3)
     paid_at = models.DateTimeField()
@@ -194,3 +307,29 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transaction_id} {self.amount} {self.currency}"
+
+
+class Refund(models.Model):
+    """Money the payment provider gave back to the buyer for an order, in whole or in part."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    provider = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    transaction_id = models.CharField(max_length=100)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    reason = models.CharField(max_length=500)
+    refunded_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "transaction_id"], name="refund_transaction_per_provider"
+            ),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_amount_gt_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.transaction_id} -{self.amount} {self.currency}"

@@ -1,6 +1,12 @@
 """Every write of the marketplace. Each runs in a transaction; state changes lock the row."""
 
 from marketplace.services.certificates import CertificateCheck, certificates_check
+from marketplace.services.checkouts import (
+    CheckoutLineRequest,
+    OrderLineRequest,
+    checkout_place,
+    order_place,
+)
 from marketplace.services.merchants import (
     MerchantRequirementsUnmet,
     merchant_approve,
@@ -14,17 +20,24 @@ from marketplace.services.merchants import (
     merchant_suspend,
 )
 from marketplace.services.orders import (
-    OrderLineRequest,
+    EXPIRY_BATCH,
     order_cancel,
     order_clear,
+    order_complete,
     order_deliver,
     order_hand_to_logistics,
     order_hold,
-    order_place,
     order_record_customs_submission,
     order_reject,
+    orders_expire_unpaid,
 )
-from marketplace.services.payments import payment_confirm
+from marketplace.services.payments import payment_confirm, refund_record
+from marketplace.services.payouts import (
+    commission_rate,
+    merchant_commission_set,
+    payout_statements_build,
+    payout_statements_close_month,
+)
 from marketplace.services.product_details import (
     PriceTierRequest,
     certifications_refresh,
@@ -45,7 +58,9 @@ from marketplace.services.products import (
 from marketplace.services.rates import RatesLoaded, exchange_rates_load
 
 __all__ = [
+    "EXPIRY_BATCH",
     "CertificateCheck",
+    "CheckoutLineRequest",
     "MerchantRequirementsUnmet",
     "OrderLineRequest",
     "PriceTierRequest",
@@ -53,8 +68,11 @@ __all__ = [
     "TranslationRequest",
     "certificates_check",
     "certifications_refresh",
+    "checkout_place",
+    "commission_rate",
     "exchange_rates_load",
     "merchant_approve",
+    "merchant_commission_set",
     "merchant_contact_add",
     "merchant_contact_sign_off",
     "merchant_profile_create",
@@ -65,13 +83,17 @@ __all__ = [
     "merchant_suspend",
     "order_cancel",
     "order_clear",
+    "order_complete",
     "order_deliver",
     "order_hand_to_logistics",
     "order_hold",
     "order_place",
     "order_record_customs_submission",
     "order_reject",
+    "orders_expire_unpaid",
     "payment_confirm",
+    "payout_statements_build",
+    "payout_statements_close_month",
     "product_archive",
     "product_certificate_add",
     "product_create",
@@ -82,4 +104,5 @@ __all__ = [
     "product_update",
     "product_variant_create",
     "product_variant_update",
+    "refund_record",
 ]

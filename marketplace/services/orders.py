@@ -1,22 +1,21 @@
-"""Writes of orders: placement (which reserves stock) and one service per status move."""
+"""Writes of orders after placement: one service per status move (each locks the order, checks
+the transition table, audits and publishes), with what a move gives back or makes final: stock,
+and the buyer's CBEC quota."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
+from collections import Counter
+from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ewtp.core.errors import Conflict, DomainError, InvalidTransition, PermissionDenied
-from ewtp.core.models import Organization, OrganizationKind
-from ewtp.core.money import Money, round_half_up
+from customs.services import quota_commit, quota_release
+from ewtp.core.errors import InvalidTransition
 from ewtp.events.bus import publish
-from logistics.selectors import destination_is_served
 from marketplace.events import EVENT_FOR_STATUS, order_event_data
 from marketplace.models import (
     Order,
@@ -24,29 +23,18 @@ from marketplace.models import (
     OrderStatus,
     OrderStatusChange,
     Product,
-    ProductPriceTier,
     ProductVariant,
+    QuotaState,
 )
-from marketplace.selectors import Rate, conversion_rate, merchant_is_approved
 
-MAX_LINES = 100
-
-
-@dataclass(frozen=True, slots=True)
-class OrderLineRequest:
-    sku: str
-    quantity: int
-
-
-def _organization(*, slug: str, kind: str) -> Organization | None:
-    return Organization.objects.filter(slug=slug, kind=kind).first()
+EXPIRY_BATCH = 500
 
 
 def _publish_order_event(order: Order) -> None:
     """The order's current state, to the marketplace that placed it and the merchant selling it."""
-    order = Order.objects.select_related("marketplace", "merchant", "payment_provider").get(
-        pk=order.pk
-    )
+    order = Order.objects.select_related(
+        "marketplace", "merchant", "payment_provider", "checkout"
+    ).get(pk=order.pk)
     publish(
         type=EVENT_FOR_STATUS[order.status],
         data=order_event_data(order),
@@ -90,263 +78,50 @@ def _order_move(
     return locked
 
 
-def _validate_lines(lines: Sequence[OrderLineRequest]) -> None:
-    if not lines:
-        raise DomainError("An order needs at least one line.", code="order_empty", field="lines")
-    if len(lines) > MAX_LINES:
-        raise DomainError(
-            f"An order has at most {MAX_LINES} lines.", code="order_too_many_lines", field="lines"
-        )
-    seen: set[str] = set()
-    for index, line in enumerate(lines):
-        if line.quantity <= 0:
-            raise DomainError(
-                "Quantities are positive.",
-                code="quantity_not_positive",
-                field=f"lines.{index}.quantity",
-            )
-        if line.sku in seen:
-            raise DomainError(
-                f"SKU {line.sku!r} appears twice; put the whole quantity on one line.",
-                code="duplicate_sku",
-                field=f"lines.{index}.sku",
-            )
-        seen.add(line.sku)
-
-
-@dataclass(frozen=True, slots=True)
-class _Priced:
-    index: int
-    request: OrderLineRequest
-    product: Product
-    variant: ProductVariant | None
-    unit_price: Decimal
-    line_total: Decimal
-
-    @property
-    def sku(self) -> str:
-        return self.variant.sku if self.variant is not None else self.product.sku
-
-
-def _reserve_stock(*, line: _Priced) -> None:
-    # One conditional UPDATE: two orders racing for the last units cannot both win.
-    quantity = line.request.quantity
+def _return_stock(orders: list[Order]) -> None:
+    """Put the goods of orders that never left back on sale, one UPDATE per product or variant,
+    in a fixed order so that two returns cannot deadlock."""
+    variants: Counter[uuid.UUID] = Counter()
+    products: Counter[uuid.UUID] = Counter()
+    for line in OrderLine.objects.filter(order__in=orders).only(
+        "product_id", "variant_id", "quantity"
+    ):
+        if line.variant_id is not None:
+            variants[line.variant_id] += line.quantity
+        else:
+            products[line.product_id] += line.quantity
     now = timezone.now()
-    if line.variant is not None:
-        reserved = ProductVariant.objects.filter(pk=line.variant.pk, stock__gte=quantity).update(
-            stock=F("stock") - quantity, updated_at=now
-        )
-    else:
-        reserved = Product.objects.filter(pk=line.product.pk, stock__gte=quantity).update(
-            stock=F("stock") - quantity, updated_at=now
-        )
-    if reserved != 1:
-        raise Conflict(
-            f"Not enough stock of {line.sku!r} for {quantity}.",
-            code="insufficient_stock",
-            field=f"lines.{line.index}.quantity",
-        )
+    for pk in sorted(products):
+        Product.objects.filter(pk=pk).update(stock=F("stock") + products[pk], updated_at=now)
+    for pk in sorted(variants):
+        ProductVariant.objects.filter(pk=pk).update(stock=F("stock") + variants[pk], updated_at=now)
 
 
-def _unit_price(
-    *,
-    product: Product,
-    variant: ProductVariant | None,
-    quantity: int,
-    tiers: list[ProductPriceTier],
-) -> Decimal:
-    """A variant's own price if it has one; else the listing's price for this quantity (the
-    tier with the largest threshold the quantity reaches, or the base price)."""
-    if variant is not None and variant.unit_price is not None:
-        return variant.unit_price
-    price = product.unit_price
-    for tier in tiers:  # ordered by min_quantity
-        if quantity >= tier.min_quantity:
-            price = tier.unit_price
-    return price
-
-
-@transaction.atomic
-def order_place(
-    *,
-    marketplace: Organization,
-    reference: str,
-    merchant_slug: str,
-    payment_provider_slug: str,
-    buyer_name: str,
-    destination_country: str,
-    destination_airport: str,
-    currency: str,
-    lines: Sequence[OrderLineRequest],
-    presentment_currency: str | None = None,
-) -> Order:
-    """Place an order with one approved merchant and reserve its stock. All or nothing: one
-    line short of stock refuses the whole order. References are unique per marketplace.
-    Lines name a listing's or a variant's SKU; quantity prices and minimum order quantities
-    apply. Each line keeps the exchange rate into `presentment_currency` (the buyer's
-    currency, the order's own if not given) of the day it was placed."""
-    if marketplace.kind != OrganizationKind.MARKETPLACE:
-        raise PermissionDenied("Only marketplaces place orders.", code="not_a_marketplace")
-    _validate_lines(lines)
-    merchant = _organization(slug=merchant_slug, kind=OrganizationKind.MERCHANT)
-    if merchant is None:
-        raise DomainError(
-            f"No merchant {merchant_slug!r}.", code="unknown_merchant", field="merchant"
-        )
-    if not merchant_is_approved(merchant=merchant):
-        raise DomainError(
-            f"{merchant_slug} is not approved to sell.",
-            code="merchant_not_approved",
-            field="merchant",
-        )
-    provider = _organization(slug=payment_provider_slug, kind=OrganizationKind.PAYMENT_PROVIDER)
-    if provider is None:
-        raise DomainError(
-            f"No payment provider {payment_provider_slug!r}.",
-            code="unknown_payment_provider",
-            field="payment_provider",
-        )
-    if not destination_is_served(iata=destination_airport, country=destination_country):
-        raise DomainError(
-            f"The hub does not fly to {destination_airport} in {destination_country}.",
-            code="destination_not_served",
-            field="destination_airport",
-        )
-    if Order.objects.filter(marketplace=marketplace, reference=reference).exists():
-        raise Conflict(
-            f"Order {reference!r} was already placed.",
-            code="order_reference_exists",
-            field="reference",
-        )
-
-    skus = [line.sku for line in lines]
-    on_sale = Product.objects.for_merchant(merchant).published()
-    products = {p.sku: p for p in on_sale.filter(sku__in=skus)}
-    variants = {
-        v.sku: v
-        for v in ProductVariant.objects.filter(
-            merchant=merchant, sku__in=skus, product__in=on_sale
-        ).select_related("product")
-    }
-    tiers: dict[uuid.UUID, list[ProductPriceTier]] = {}
-    for tier in ProductPriceTier.objects.filter(
-        product__in=[p.pk for p in products.values()] + [v.product_id for v in variants.values()]
-    ).order_by("min_quantity"):
-        tiers.setdefault(tier.product_id, []).append(tier)
-
-    total = Money.zero(currency)
-    priced: list[_Priced] = []
-    for index, line in enumerate(lines):
-        variant = variants.get(line.sku)
-        product = variant.product if variant is not None else products.get(line.sku)
-        if product is None:
-            raise DomainError(
-                f"{merchant_slug} sells no published product {line.sku!r}.",
-                code="unknown_product",
-                field=f"lines.{index}.sku",
-            )
-        if product.currency != currency:
-            raise DomainError(
-                f"{line.sku!r} is priced in {product.currency}, the order in {currency}.",
-                code="currency_mismatch",
-                field="currency",
-            )
-        if line.quantity < product.min_order_quantity:
-            raise DomainError(
-                f"{line.sku!r} is sold from {product.min_order_quantity} units.",
-                code="below_minimum_order_quantity",
-                field=f"lines.{index}.quantity",
-            )
-        unit_price = _unit_price(
-            product=product,
-            variant=variant,
-            quantity=line.quantity,
-            tiers=tiers.get(product.pk, []),
-        )
-        line_total = round_half_up(unit_price * line.quantity)
-        total += Money(line_total, currency)
-        priced.append(_Priced(index, line, product, variant, unit_price, line_total))
-
-    placed_on = timezone.now().date()
-    rate: Rate = conversion_rate(
-        base=currency, quote=presentment_currency or currency, on=placed_on
+def _quota_settle(order: Order, *, to: QuotaState) -> None:
+    """Release or commit the CBEC quota the order reserved, once (the order row is locked)."""
+    if order.quota_state != QuotaState.RESERVED or order.cbec_value_cny is None:
+        return
+    settle = quota_commit if to == QuotaState.COMMITTED else quota_release
+    settle(
+        buyer_key=order.checkout.buyer_id_key,
+        year=order.quota_year or 0,
+        declaration_ref=str(order.pk),
+        amount=order.cbec_value_cny,
     )
+    Order.objects.filter(pk=order.pk).update(quota_state=to)
 
-    # Lock rows in a fixed order so two orders for the same goods cannot deadlock.
-    for priced_line in sorted(priced, key=lambda p: (str(p.product.pk), p.sku)):
-        _reserve_stock(line=priced_line)
 
-    presentment_lines = [
-        (round_half_up(p.unit_price * rate.rate), round_half_up(p.line_total * rate.rate))
-        for p in priced
-    ]
-    try:
-        with transaction.atomic():
-            order = Order.objects.create(
-                marketplace=marketplace,
-                merchant=merchant,
-                payment_provider=provider,
-                reference=reference,
-                buyer_name=buyer_name,
-                destination_country=destination_country,
-                destination_airport=destination_airport,
-                currency=currency,
-                total=total.rounded().amount,
-                presentment_currency=rate.quote,
-                presentment_total=sum((t for _, t in presentment_lines), Decimal("0.00")),
-            )
-    except IntegrityError:
-        raise Conflict(
-            f"Order {reference!r} was already placed.",
-            code="order_reference_exists",
-            field="reference",
-        ) from None
-    OrderLine.objects.bulk_create(
-        [
-            OrderLine(
-                order=order,
-                line_number=p.index + 1,
-                product=p.product,
-                variant=p.variant,
-                sku=p.sku,
-                title=p.product.title,
-                hs_code=p.product.hs_code,
-                origin_country=p.product.origin_country,
-                quantity=p.request.quantity,
-                unit_price=p.unit_price,
-                line_total=p.line_total,
-                unit_weight_kg=p.product.weight_kg,
-                exchange_rate=rate.rate,
-                exchange_rate_date=rate.date,
-                presentment_unit_price=unit,
-                presentment_line_total=line_total,
-            )
-            for p, (unit, line_total) in zip(priced, presentment_lines, strict=True)
-        ]
-    )
-    OrderStatusChange.objects.create(
-        order=order, from_status="", to_status=OrderStatus.PLACED, changed_at=order.created_at
-    )
-    _publish_order_event(order)
-    order.refresh_from_db()
-    return order
+def _locked_with_checkout(order_id: uuid.UUID) -> Order:
+    return Order.objects.select_related("checkout").select_for_update(of=("self",)).get(pk=order_id)
 
 
 @transaction.atomic
 def order_cancel(*, order: Order, reason: str = "") -> Order:
-    """Cancel an order that has not gone to customs (or that customs held or refused) and put
-    its stock back on sale."""
+    """Cancel an order that has not gone to customs (or that customs held or refused), put its
+    stock back on sale and give back the buyer's CBEC quota it held."""
     cancelled = _order_move(order=order, to=OrderStatus.CANCELLED, reason=reason)
-    now = timezone.now()
-    for line in OrderLine.objects.filter(order=cancelled).order_by("product_id", "sku"):
-        if line.variant_id is not None:
-            ProductVariant.objects.filter(pk=line.variant_id).update(
-                stock=F("stock") + line.quantity, updated_at=now
-            )
-        else:
-            Product.objects.filter(pk=line.product_id).update(
-                stock=F("stock") + line.quantity, updated_at=now
-            )
+    _return_stock([cancelled])
+    _quota_settle(_locked_with_checkout(cancelled.pk), to=QuotaState.RELEASED)
     return cancelled
 
 
@@ -367,7 +142,8 @@ def order_record_customs_submission(*, order_id: uuid.UUID, declaration_id: str)
 
 @transaction.atomic
 def order_clear(*, order_id: uuid.UUID, reason: str = "") -> Order:
-    """Customs released the goods."""
+    """Customs released the goods: the buyer's CBEC quota reservation becomes final."""
+    _quota_settle(_locked_with_checkout(order_id), to=QuotaState.COMMITTED)
     return _order_move(order=Order.objects.get(pk=order_id), to=OrderStatus.CLEARED, reason=reason)
 
 
@@ -379,8 +155,13 @@ def order_hold(*, order_id: uuid.UUID, reason: str) -> Order:
 
 @transaction.atomic
 def order_reject(*, order_id: uuid.UUID, reason: str) -> Order:
-    """Customs refused the goods entry."""
-    return _order_move(order=Order.objects.get(pk=order_id), to=OrderStatus.REJECTED, reason=reason)
+    """Customs refused the goods entry: the buyer's CBEC quota it held goes back."""
+    rejected = _order_move(
+        order=Order.objects.get(pk=order_id), to=OrderStatus.REJECTED, reason=reason
+    )
+    _quota_settle(_locked_with_checkout(order_id), to=QuotaState.RELEASED)
+    rejected.refresh_from_db()
+    return rejected
 
 
 @transaction.atomic
@@ -399,3 +180,61 @@ def order_deliver(*, order_id: uuid.UUID, delivered_at: datetime) -> Order:
     return _order_move(
         order=Order.objects.get(pk=order_id), to=OrderStatus.DELIVERED, delivered_at=delivered_at
     )
+
+
+@transaction.atomic
+def order_complete(*, order: Order, reason: str = "") -> Order:
+    """The marketplace closes a delivered order: the buyer asked for nothing back in the time
+    the marketplace allows, so no refund can follow and the merchant's payout is final."""
+    return _order_move(order=order, to=OrderStatus.COMPLETED, reason=reason)
+
+
+@transaction.atomic
+def orders_expire_unpaid(*, now: datetime | None = None, batch_size: int = EXPIRY_BATCH) -> int:
+    """Expire one batch of orders placed longer than ORDER_PAYMENT_WINDOW ago and
+    still unpaid: their stock and CBEC quota go back. Orders another transaction holds (being
+    paid this moment) are skipped, not waited for; the next run sees them. Returns how many
+    expired, so the caller repeats until a batch comes back short."""
+    now = now or timezone.now()
+    window: timedelta = settings.ORDER_PAYMENT_WINDOW
+    cutoff = now - window
+    expiring = list(
+        Order.objects.unpaid_since(cutoff)
+        .select_related("checkout")
+        .select_for_update(skip_locked=True, of=("self",))
+        .order_by("created_at", "id")[:batch_size]
+    )
+    if not expiring:
+        return 0
+    reason = f"expired: unpaid after {int(window.total_seconds()) // 60} minutes"
+    Order.objects.filter(pk__in=[o.pk for o in expiring]).update(
+        status=OrderStatus.EXPIRED, updated_at=now
+    )
+    OrderStatusChange.objects.bulk_create(
+        OrderStatusChange(
+            order=order,
+            from_status=OrderStatus.PLACED,
+            to_status=OrderStatus.EXPIRED,
+            reason=reason,
+            changed_at=now,
+        )
+        for order in expiring
+    )
+    _return_stock(expiring)
+    for order in expiring:
+        _quota_settle(order, to=QuotaState.RELEASED)
+        _publish_order_event(order)
+    return len(expiring)
+
+
+@transaction.atomic
+def order_refund_in_full(*, order: Order, reason: str, return_stock: bool) -> Order:
+    """Everything the buyer paid went back. Goods that never left the hub go back on sale and
+    give back the buyer's CBEC quota; delivered goods stay with the buyer (a return of goods
+    is not a refund's business: it is the merchant's)."""
+    refunded = _order_move(order=order, to=OrderStatus.REFUNDED, reason=f"refunded: {reason}")
+    if return_stock:
+        _return_stock([refunded])
+        _quota_settle(_locked_with_checkout(refunded.pk), to=QuotaState.RELEASED)
+    refunded.refresh_from_db()
+    return refunded

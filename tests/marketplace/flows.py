@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 
+from customs.buyer_ids import check_character
 from customs.models import Declaration
 from customs.selectors import commodity_codes_known
 from customs.services import commodity_codes_load, declaration_clear
@@ -21,10 +22,20 @@ from ewtp.core.models import Organization, OrganizationKind, User
 from ewtp.core.services import organization_get_or_create
 from logistics.models import Airport, Flight, Shipment
 from logistics.services import airport_upsert, flight_schedule
-from marketplace.models import Language, MerchantProfile, Order, Product, ProductStatus
+from marketplace.buyer_identity import unseal
+from marketplace.ecb import EcbRate
+from marketplace.models import (
+    Checkout,
+    Language,
+    MerchantProfile,
+    Order,
+    Product,
+    ProductStatus,
+)
 from marketplace.services import (
     OrderLineRequest,
     TranslationRequest,
+    exchange_rates_load,
     merchant_approve,
     merchant_contact_add,
     merchant_profile_create,
@@ -38,6 +49,20 @@ _references = itertools.count(1)
 _organizations = itertools.count(1)
 _users = itertools.count(1)
 _flight_numbers = itertools.count(100)
+_buyers = itertools.count(1)
+
+# The euro in yuan on an old ECB day: CN orders convert at the last rate on or before today,
+# so tests that load recent rates still see theirs.
+CNY_RATE = Decimal("8.000000")
+CNY_RATE_DAY = date(2020, 1, 2)
+
+
+def resident_id(n: int | None = None) -> str:
+    """A valid PRC resident ID number (Beijing Chaoyang, a birthday and order code from `n`)."""
+    n = next(_buyers) if n is None else n
+    born = date(1980, 1, 1) + timedelta(days=n // 1000)
+    first_17 = f"110105{born:%Y%m%d}{n % 1000:03d}"
+    return first_17 + check_character(first_17)
 
 
 @dataclass
@@ -121,6 +146,7 @@ def trade_setup() -> Trade:
     commodity_codes_load(
         codes=[("180690", "Chocolate preparations n.e.s."), ("220300", "Beer made from malt")]
     )
+    exchange_rates_load(rates=[EcbRate(date=CNY_RATE_DAY, currency="CNY", rate=CNY_RATE)])
     return Trade(
         marketplace=organization(OrganizationKind.MARKETPLACE),
         merchant=organization(OrganizationKind.MERCHANT),
@@ -180,13 +206,19 @@ def place(
     airport: str = "HGH",
     country: str = "CN",
     presentment_currency: str | None = None,
+    buyer_id_number: str | None = None,
 ) -> Order:
+    """An order with the trade's merchant; an order to China gets a new buyer (a valid ID
+    number of their own, so no test runs into another's CBEC allowance) unless told."""
+    if buyer_id_number is None and country == "CN":
+        buyer_id_number = resident_id()
     return order_place(
         marketplace=trade.marketplace,
         reference=reference or f"MP-{next(_references):06d}",
         merchant_slug=trade.merchant.slug,
         payment_provider_slug=trade.provider.slug,
         buyer_name="Li Wei",
+        buyer_id_number=buyer_id_number,
         destination_country=country,
         destination_airport=airport,
         currency="EUR",
@@ -195,13 +227,22 @@ def place(
     )
 
 
+def buyer_id_of(order: Order) -> str | None:
+    """The buyer's ID number in the clear, as the payment provider knows it."""
+    checkout = Checkout.objects.filter(orders__pk=order.pk).first()
+    return unseal(checkout.buyer_id_encrypted) if checkout and checkout.buyer_id_encrypted else None
+
+
 def pay(trade: Trade, order: Order, *, transaction_id: str | None = None) -> Order:
+    """The buyer pays in full; the provider names the payer (the buyer) as CBEC requires."""
     confirmation = payment_confirm(
         provider=trade.provider,
         order_id=order.pk,
         transaction_id=transaction_id or f"TX-{order.reference}",
         amount=order.total,
         currency=order.currency,
+        payer_name="Li Wei",
+        payer_id_number=buyer_id_of(order),
     )
     return confirmation.order
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,6 +36,7 @@ def test_check_deploy_reports_no_warnings():
         "WARNING",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="ewtp.example.com",
+        BUYER_ID_ENCRYPTION_KEY=Fernet.generate_key().decode(),
     )
 
     output = result.stdout + result.stderr
@@ -68,6 +70,7 @@ def test_seed_demo_refuses_production_settings():
         "seed_demo",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="ewtp.example.com",
+        BUYER_ID_ENCRYPTION_KEY=Fernet.generate_key().decode(),
     )
 
     assert result.returncode != 0

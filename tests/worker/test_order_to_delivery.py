@@ -18,12 +18,15 @@ from customs.demo import seed_commodity_codes
 from ewtp.core.models import Organization, OrganizationKind
 from ewtp.core.services import api_key_issue
 from logistics.services import airport_upsert, flight_schedule
-from tests.marketplace.flows import organization
+from marketplace.ecb import EcbRate
+from marketplace.services import exchange_rates_load
+from tests.marketplace.flows import CNY_RATE, CNY_RATE_DAY, organization, resident_id
 from tests.worker.conftest import Delivery, WebhookReceiver, signature_valid, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 TIMEOUT = 20.0  # per step; the whole test takes a few seconds when healthy
+BUYER = resident_id(4242)
 
 MARKETPLACE_EVENTS = Counter(
     {
@@ -108,6 +111,8 @@ def test_an_order_goes_from_listing_to_delivery_with_a_signed_webhook_for_every_
 
     # The hub's network: the earliest flight has closed, the next is full, the third fits.
     seed_commodity_codes()
+    # China's CBEC limits are in yuan: the order is converted at the stored ECB rate.
+    exchange_rates_load(rates=[EcbRate(date=CNY_RATE_DAY, currency="CNY", rate=CNY_RATE)])
     airport_upsert(iata="LGG", name="Liège Airport", city="Liège", country="BE",
                    timezone_name="Europe/Brussels")  # fmt: skip
     hgh = airport_upsert(iata="HGH", name="Hangzhou Xiaoshan", city="Hangzhou", country="CN",
@@ -150,7 +155,7 @@ def test_an_order_goes_from_listing_to_delivery_with_a_signed_webhook_for_every_
         "/marketplace/orders/",
         {
             "reference": "TM-2026-000042", "merchant": "chocolatier-bruges",
-            "payment_provider": "alipay", "buyer_name": "Li Wei",
+            "payment_provider": "alipay", "buyer_name": "Li Wei", "buyer_id_number": BUYER,
             "destination_country": "CN", "destination_airport": "HGH", "currency": "EUR",
             "lines": [{"sku": "PRL-ASSORT-250", "quantity": 2}],
         },
@@ -164,8 +169,9 @@ def test_an_order_goes_from_listing_to_delivery_with_a_signed_webhook_for_every_
     # The payment provider confirms payment; customs gets the declaration in the same step.
     response = provider.post(
         f"/marketplace/orders/{order_id}/payments/",
-        {"transaction_id": "2026112522001400001", "amount": "49.00", "currency": "EUR"},
-    )
+        {"transaction_id": "2026112522001400001", "amount": "49.00", "currency": "EUR",
+         "payer_name": "Li Wei", "payer_id_number": BUYER},
+    )  # fmt: skip
     assert response.status_code == 201, response.text
     assert response.json()["order_status"] == "customs_submitted"
 
@@ -241,6 +247,8 @@ def test_an_order_goes_from_listing_to_delivery_with_a_signed_webhook_for_every_
             payload = delivery.payload
             assert set(payload) >= {"id", "type", "timestamp", "sequence", "data"}
             assert payload["id"] == delivery.headers["webhook-id"]
+            # the buyer's ID number only ever travels masked
+            assert BUYER.encode() not in delivery.body
             # order events carry the order itself, the others name it
             assert order_id in (payload["data"].get("order_id"), payload["data"].get("id"))
         sequences = sorted(d.payload["sequence"] for d in deliveries)

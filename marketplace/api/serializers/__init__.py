@@ -27,6 +27,10 @@ from marketplace.api.serializers.listings import (
     MerchantSummaryOutput,
 )
 from marketplace.api.serializers.orders import (
+    CheckoutLineInput,
+    CheckoutOrderOutput,
+    CheckoutOutput,
+    CheckoutPlaceInput,
     OrderCancelInput,
     OrderLineInput,
     OrderLineOutput,
@@ -35,6 +39,8 @@ from marketplace.api.serializers.orders import (
     OrderPlaceInput,
     PaymentConfirmInput,
     PaymentOutput,
+    RefundInput,
+    RefundOutput,
 )
 from marketplace.api.serializers.products import (
     NATIONAL_CODES_HELP,
@@ -68,6 +74,10 @@ __all__ = [
     "CertificateInput",
     "CertificateKindField",
     "CertificateOutput",
+    "CheckoutLineInput",
+    "CheckoutOrderOutput",
+    "CheckoutOutput",
+    "CheckoutPlaceInput",
     "CountryField",
     "FacetValueOutput",
     "FacetsOutput",
@@ -97,6 +107,8 @@ __all__ = [
     "ProductStatusField",
     "ProductUpdateInput",
     "ReasonInput",
+    "RefundInput",
+    "RefundOutput",
     "SortField",
     "TranslationInput",
     "TranslationOutput",

@@ -1,4 +1,5 @@
-"""Orders and payments."""
+"""Checkouts, orders, payments and refunds. A buyer's or payer's ID number comes in whole and
+only ever goes out masked."""
 
 from __future__ import annotations
 
@@ -20,6 +21,18 @@ from marketplace.models import (
     OrderStatus,
 )
 
+BUYER_ID_HELP = (
+    "The buyer's 18-character PRC resident ID number (required for China); kept encrypted, "
+    "only ever shown masked"
+)
+
+
+def buyer_id_field(help_text: str = BUYER_ID_HELP) -> serializers.CharField:
+    return serializers.CharField(
+        max_length=18, min_length=1, required=False, trim_whitespace=True, help_text=help_text
+    )
+
+
 # --- orders
 
 
@@ -35,6 +48,7 @@ class OrderPlaceInput(StrictSerializer):
         max_length=64, help_text="Slug of the payment provider that will confirm payment"
     )
     buyer_name = serializers.CharField(max_length=200)
+    buyer_id_number = buyer_id_field()
     destination_country = CountryField()
     destination_airport = serializers.RegexField(r"^[A-Z]{3}$", help_text="IATA code")
     currency = CurrencyField(help_text="The merchant's currency, in which the order is paid")
@@ -73,18 +87,34 @@ class OrderLineOutput(serializers.Serializer[Any]):
 
 class OrderOutput(serializers.Serializer[Any]):
     id = serializers.UUIDField()
+    checkout_id = serializers.UUIDField(help_text="The checkout this merchant's order is part of")
     reference = serializers.CharField()
     status = OrderStatusField()
     marketplace = serializers.CharField(source="marketplace.slug")
     merchant = serializers.CharField(source="merchant.slug")
     payment_provider = serializers.CharField(source="payment_provider.slug")
     buyer_name = serializers.CharField()
+    buyer_id_number_masked = serializers.CharField(
+        source="checkout.buyer_id_masked", help_text="First 6 and last 4 characters; '' if none"
+    )
     destination_country = serializers.CharField()
     destination_airport = serializers.CharField()
     currency = serializers.CharField()
     total = MoneyAmountField()
     presentment_currency = serializers.CharField()
     presentment_total = MoneyAmountField()
+    refunded_total = MoneyAmountField(help_text="What was given back to the buyer so far")
+    cbec_value_cny = MoneyAmountField(
+        allow_null=True, help_text="China: the dutiable value counted in the buyer's CBEC quota"
+    )
+    cny_rate = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=6,
+        coerce_to_string=True,
+        allow_null=True,
+        help_text="China: CNY per unit of the order currency (ECB), used for the CBEC limits",
+    )
+    cny_rate_date = serializers.DateField(allow_null=True)
     lines = OrderLineOutput(many=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -94,6 +124,62 @@ class OrderOutput(serializers.Serializer[Any]):
 
 class OrderListQuery(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=OrderStatus.choices, required=False)
+
+
+# --- checkouts
+
+
+class CheckoutLineInput(StrictSerializer):
+    merchant = serializers.SlugField(max_length=64, help_text="The selling merchant's slug")
+    sku = serializers.RegexField(SKU_PATTERN)
+    quantity = serializers.IntegerField(min_value=1, max_value=10_000)
+
+
+class CheckoutPlaceInput(StrictSerializer):
+    reference = serializers.RegexField(REFERENCE_PATTERN, help_text="Your own order number")
+    payment_provider = serializers.SlugField(
+        max_length=64, help_text="Slug of the payment provider that will confirm payment"
+    )
+    buyer_name = serializers.CharField(max_length=200)
+    buyer_id_number = buyer_id_field()
+    destination_country = CountryField()
+    destination_airport = serializers.RegexField(r"^[A-Z]{3}$", help_text="IATA code")
+    currency = CurrencyField(help_text="The currency every line is priced and paid in")
+    presentment_currency = CurrencyField(
+        required=False,
+        help_text="The buyer's currency: the checkout total is converted once at the day's "
+        "ECB rate and split over the orders and lines to the cent",
+    )
+    lines = CheckoutLineInput(many=True, allow_empty=False, max_length=100)  # type: ignore[call-arg]
+
+
+class CheckoutOrderOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    merchant = serializers.CharField(source="merchant.slug")
+    status = OrderStatusField()
+    total = MoneyAmountField()
+    presentment_total = MoneyAmountField()
+    refunded_total = MoneyAmountField()
+    lines = OrderLineOutput(many=True)
+
+
+class CheckoutOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    reference = serializers.CharField()
+    marketplace = serializers.CharField(source="marketplace.slug")
+    payment_provider = serializers.CharField(source="payment_provider.slug")
+    buyer_name = serializers.CharField()
+    buyer_id_number_masked = serializers.CharField(
+        source="buyer_id_masked", help_text="First 6 and last 4 characters; '' if none"
+    )
+    destination_country = serializers.CharField()
+    destination_airport = serializers.CharField()
+    currency = serializers.CharField()
+    total = MoneyAmountField(help_text="The sum of the orders' totals")
+    presentment_currency = serializers.CharField()
+    presentment_total = MoneyAmountField(help_text="The sum of the orders' presentment totals")
+    orders = CheckoutOrderOutput(many=True, help_text="One order per merchant")
+    created_at = serializers.DateTimeField()
 
 
 # --- payments
@@ -106,6 +192,10 @@ class PaymentConfirmInput(StrictSerializer):
     amount = MoneyAmountField(min_value=Decimal("0.01"))
     currency = CurrencyField()
     paid_at = AwareDateTimeField(required=False, help_text="When the buyer paid; now if omitted")
+    payer_name = serializers.CharField(max_length=200, required=False, default="")
+    payer_id_number = buyer_id_field(
+        "The payer's PRC resident ID number (required for China: the payer must be the buyer)"
+    )
 
 
 class PaymentOutput(serializers.Serializer[Any]):
@@ -115,4 +205,34 @@ class PaymentOutput(serializers.Serializer[Any]):
     amount = MoneyAmountField()
     currency = serializers.CharField()
     paid_at = serializers.DateTimeField()
+    payer_name = serializers.CharField()
+    payer_id_number_masked = serializers.CharField(source="payer_id_masked")
     order_status = OrderStatusField(source="order.status")
+
+
+# --- refunds
+
+
+class RefundInput(StrictSerializer):
+    transaction_id = serializers.RegexField(
+        r"^[\x21-\x7e]{1,100}$",
+        help_text="Your refund's transaction id; recording it twice is a no-op",
+    )
+    amount = MoneyAmountField(min_value=Decimal("0.01"))
+    currency = CurrencyField()
+    reason = serializers.CharField(max_length=500)
+    refunded_at = AwareDateTimeField(
+        required=False, help_text="When the money went back; now if omitted"
+    )
+
+
+class RefundOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    order_id = serializers.UUIDField()
+    transaction_id = serializers.CharField()
+    amount = MoneyAmountField()
+    currency = serializers.CharField()
+    reason = serializers.CharField()
+    refunded_at = serializers.DateTimeField()
+    order_status = OrderStatusField(source="order.status")
+    order_refunded_total = MoneyAmountField(source="order.refunded_total")

@@ -17,10 +17,14 @@ from marketplace.api.views.campaigns import (
 from marketplace.api.views.landed_cost import BasketLandedCostApi, ListingLandedCostApi
 from marketplace.api.views.listings import ListingDetailApi, ListingSearchApi
 from marketplace.api.views.orders import (
+    CheckoutDetailApi,
+    CheckoutListCreateApi,
     OrderCancelApi,
+    OrderCompleteApi,
     OrderDetailApi,
     OrderListCreateApi,
     OrderPaymentCreateApi,
+    OrderRefundCreateApi,
 )
 from marketplace.api.views.products import (
     ProductArchiveApi,
@@ -45,13 +49,17 @@ __all__ = [
     "CampaignListingRemoveApi",
     "CampaignOptOutApi",
     "CampaignResultsApi",
+    "CheckoutDetailApi",
+    "CheckoutListCreateApi",
     "ListingDetailApi",
     "ListingLandedCostApi",
     "ListingSearchApi",
     "OrderCancelApi",
+    "OrderCompleteApi",
     "OrderDetailApi",
     "OrderListCreateApi",
     "OrderPaymentCreateApi",
+    "OrderRefundCreateApi",
     "ProductArchiveApi",
     "ProductCertificateCreateApi",
     "ProductDetailApi",

@@ -1,4 +1,4 @@
-"""Orders placed by marketplaces, and payment providers' confirmations."""
+"""Checkouts and orders placed by marketplaces; payment providers' confirmations and refunds."""
 
 from __future__ import annotations
 
@@ -17,16 +17,20 @@ from ewtp.core.models import Organization, OrganizationKind
 from ewtp.core.scopes import Scope
 from marketplace import selectors, services
 from marketplace.api.serializers import (
+    CheckoutOutput,
+    CheckoutPlaceInput,
     OrderCancelInput,
     OrderListQuery,
     OrderOutput,
     OrderPlaceInput,
     PaymentConfirmInput,
     PaymentOutput,
+    RefundInput,
+    RefundOutput,
 )
 from marketplace.api.views.common import CONFLICT, INVALID, NOT_FOUND, REFUSED
 from marketplace.models import Order, OrderStatus
-from marketplace.services import OrderLineRequest
+from marketplace.services import CheckoutLineRequest, OrderLineRequest
 
 
 def _order_output(organization: Organization, order: Order) -> dict[str, Any]:
@@ -59,7 +63,8 @@ class OrderListCreateApi(PartnerApi):
 
     @extend_schema(
         operation_id="orders_place",
-        description="Place an order with one merchant; its stock is reserved at once.",
+        description="Place an order with one merchant (a checkout of one order); its stock is "
+        "reserved at once, and for China the buyer's CBEC limits are checked and quota reserved.",
         request=OrderPlaceInput,
         responses={201: OrderOutput, 400: INVALID, 409: CONFLICT, 422: REFUSED},
     )
@@ -73,6 +78,7 @@ class OrderListCreateApi(PartnerApi):
             merchant_slug=given["merchant"],
             payment_provider_slug=given["payment_provider"],
             buyer_name=given["buyer_name"],
+            buyer_id_number=given.get("buyer_id_number"),
             destination_country=given["destination_country"],
             destination_airport=given["destination_airport"],
             currency=given["currency"],
@@ -153,3 +159,121 @@ class OrderPaymentCreateApi(PartnerApi):
             PaymentOutput(payment).data,
             status=status.HTTP_201_CREATED if confirmation.created else status.HTTP_200_OK,
         )
+
+
+class OrderCompleteApi(PartnerApi):
+    """The marketplace closes a delivered order once the buyer can no longer ask for a refund."""
+
+    required_scopes = {"POST": Scope.ORDERS_WRITE}
+    allowed_kinds = {OrganizationKind.MARKETPLACE}
+
+    @extend_schema(
+        operation_id="orders_complete",
+        request=OrderCancelInput,
+        responses={200: OrderOutput, 400: INVALID, 404: NOT_FOUND, 409: CONFLICT},
+    )
+    def post(self, request: Request, order_id: uuid.UUID) -> Response:
+        data = OrderCancelInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        organization = self.organization(request)
+        order = selectors.order_get(organization=organization, order_id=order_id)
+        order = services.order_complete(order=order, reason=data.validated_data["reason"])
+        return Response(_order_output(organization, order))
+
+
+class OrderRefundCreateApi(PartnerApi):
+    """The payment provider the order names records money given back to the buyer."""
+
+    required_scopes = {"POST": Scope.PAYMENTS_WRITE}
+    allowed_kinds = {OrganizationKind.PAYMENT_PROVIDER}
+
+    @extend_schema(
+        operation_id="orders_refunds_create",
+        request=RefundInput,
+        responses={
+            201: RefundOutput,
+            200: OpenApiResponse(RefundOutput, description="This refund was already recorded"),
+            400: INVALID,
+            404: NOT_FOUND,
+            409: CONFLICT,
+            422: REFUSED,
+        },
+    )
+    def post(self, request: Request, order_id: uuid.UUID) -> Response:
+        data = RefundInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        recorded = services.refund_record(
+            provider=self.organization(request), order_id=order_id, **data.validated_data
+        )
+        refund = recorded.refund
+        refund.order = recorded.order
+        return Response(
+            RefundOutput(refund).data,
+            status=status.HTTP_201_CREATED if recorded.created else status.HTTP_200_OK,
+        )
+
+
+class CheckoutListCreateApi(PartnerApi):
+    """A marketplace's checkouts: one buyer, one or more merchants, one order per merchant."""
+
+    required_scopes = {"GET": Scope.ORDERS_READ, "POST": Scope.ORDERS_WRITE}
+    allowed_kinds = {OrganizationKind.MARKETPLACE}
+    pagination_class = CreatedCursorPagination
+
+    @extend_schema(operation_id="checkouts_list", responses=CheckoutOutput(many=True))
+    def get(self, request: Request) -> Response:
+        checkouts = selectors.checkout_list(marketplace=self.organization(request))
+        return self.paginated_response(request, checkouts, CheckoutOutput)
+
+    @extend_schema(
+        operation_id="checkouts_place",
+        description="Place a checkout: split into one order per merchant, whose totals add up "
+        "to the checkout's. All or nothing: one line short of stock or one order over the "
+        "buyer's CBEC limits refuses everything.",
+        request=CheckoutPlaceInput,
+        responses={201: CheckoutOutput, 400: INVALID, 409: CONFLICT, 422: REFUSED},
+    )
+    def post(self, request: Request) -> Response:
+        data = CheckoutPlaceInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        given = data.validated_data
+        marketplace = self.organization(request)
+        checkout = services.checkout_place(
+            marketplace=marketplace,
+            reference=given["reference"],
+            payment_provider_slug=given["payment_provider"],
+            buyer_name=given["buyer_name"],
+            buyer_id_number=given.get("buyer_id_number"),
+            destination_country=given["destination_country"],
+            destination_airport=given["destination_airport"],
+            currency=given["currency"],
+            presentment_currency=given.get("presentment_currency"),
+            lines=[
+                CheckoutLineRequest(
+                    merchant=line["merchant"], sku=line["sku"], quantity=line["quantity"]
+                )
+                for line in given["lines"]
+            ],
+        )
+        fresh = selectors.checkout_get(marketplace=marketplace, checkout_id=checkout.pk)
+        return Response(
+            CheckoutOutput(fresh).data,
+            status=status.HTTP_201_CREATED,
+            headers={
+                "Location": reverse("marketplace-checkout", kwargs={"checkout_id": checkout.pk})
+            },
+        )
+
+
+class CheckoutDetailApi(PartnerApi):
+    required_scopes = {"GET": Scope.ORDERS_READ}
+    allowed_kinds = {OrganizationKind.MARKETPLACE}
+
+    @extend_schema(
+        operation_id="checkouts_retrieve", responses={200: CheckoutOutput, 404: NOT_FOUND}
+    )
+    def get(self, request: Request, checkout_id: uuid.UUID) -> Response:
+        checkout = selectors.checkout_get(
+            marketplace=self.organization(request), checkout_id=checkout_id
+        )
+        return Response(CheckoutOutput(checkout).data)

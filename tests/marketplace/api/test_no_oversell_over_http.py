@@ -9,7 +9,7 @@ import requests
 
 from ewtp.core.services import api_key_issue
 from marketplace.models import Order, Product
-from tests.marketplace.flows import product, trade_setup
+from tests.marketplace.flows import product, resident_id, trade_setup
 
 CLIENTS = 20
 
@@ -29,6 +29,7 @@ def test_twenty_concurrent_checkouts_for_the_last_unit_make_exactly_one_order(li
             "merchant": trade.merchant.slug,
             "payment_provider": trade.provider.slug,
             "buyer_name": "Li Wei",
+            "buyer_id_number": resident_id(n),
             "destination_country": "CN",
             "destination_airport": "HGH",
             "currency": "EUR",

@@ -8,11 +8,12 @@ from django.utils import timezone
 
 from ewtp.core.models import OrganizationKind
 from marketplace.models import ExchangeRate, Order, OrderStatus, Product
-from tests.marketplace.flows import pay, place
+from tests.marketplace.flows import pay, place, resident_id
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/marketplace/orders/"
+BUYER = resident_id(515151)
 
 
 def order_body(trade, **change):
@@ -21,6 +22,7 @@ def order_body(trade, **change):
         "merchant": trade.merchant.slug,
         "payment_provider": trade.provider.slug,
         "buyer_name": "Li Wei",
+        "buyer_id_number": BUYER,
         "destination_country": "CN",
         "destination_airport": "HGH",
         "currency": "EUR",

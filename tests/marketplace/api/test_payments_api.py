@@ -8,7 +8,7 @@ from customs.models import Declaration
 from ewtp.core.models import OrganizationKind
 from marketplace.models import OrderStatus, Payment
 from marketplace.services import order_cancel
-from tests.marketplace.flows import place
+from tests.marketplace.flows import place, resident_id
 
 pytestmark = pytest.mark.django_db
 
@@ -17,11 +17,18 @@ def url(order_id):
     return f"/api/v1/marketplace/orders/{order_id}/payments/"
 
 
-BODY = {"transaction_id": "2026112522001400001", "amount": "49.00", "currency": "EUR"}
+BUYER = resident_id(424242)
+BODY = {
+    "transaction_id": "2026112522001400001",
+    "amount": "49.00",
+    "currency": "EUR",
+    "payer_name": "Li Wei",
+    "payer_id_number": BUYER,
+}
 
 
 def test_the_named_provider_confirms_payment(trade, partner_client):
-    order = place(trade)
+    order = place(trade, buyer_id_number=BUYER)
     client = partner_client(trade.provider, scopes=["payments:write"])
 
     response = client.post(url(order.pk), BODY, format="json")
@@ -37,7 +44,7 @@ def test_the_named_provider_confirms_payment(trade, partner_client):
 
 
 def test_a_payment_short_of_the_total_is_refused_and_nothing_is_written(trade, partner_client):
-    order = place(trade)
+    order = place(trade, buyer_id_number=BUYER)
     client = partner_client(trade.provider, scopes=["payments:write"])
 
     response = client.post(url(order.pk), BODY | {"amount": "48.00"}, format="json")
@@ -63,7 +70,7 @@ def test_a_payment_short_of_the_total_is_refused_and_nothing_is_written(trade, p
     ],
 )
 def test_bad_input_is_a_400_problem(trade, partner_client, change, field):
-    order = place(trade)
+    order = place(trade, buyer_id_number=BUYER)
     client = partner_client(trade.provider, scopes=["payments:write"])
 
     response = client.post(url(order.pk), BODY | change, format="json")
@@ -74,7 +81,7 @@ def test_bad_input_is_a_400_problem(trade, partner_client, change, field):
 
 
 def test_another_provider_or_an_unknown_order_is_not_found(trade, make_org, partner_client):
-    order = place(trade)
+    order = place(trade, buyer_id_number=BUYER)
     other = partner_client(make_org(OrganizationKind.PAYMENT_PROVIDER), scopes=["payments:write"])
     named = partner_client(trade.provider, scopes=["payments:write"])
 
@@ -84,7 +91,7 @@ def test_another_provider_or_an_unknown_order_is_not_found(trade, make_org, part
 
 
 def test_only_payment_providers_confirm_payments(trade, partner_client):
-    order = place(trade)
+    order = place(trade, buyer_id_number=BUYER)
 
     response = partner_client(trade.marketplace).post(url(order.pk), BODY, format="json")
 
@@ -93,7 +100,7 @@ def test_only_payment_providers_confirm_payments(trade, partner_client):
 
 
 def test_paying_a_cancelled_order_is_a_409(trade, partner_client):
-    order = place(trade)
+    order = place(trade, buyer_id_number=BUYER)
     order_cancel(order=order)
 
     response = partner_client(trade.provider).post(url(order.pk), BODY, format="json")

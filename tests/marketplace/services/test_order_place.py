@@ -11,7 +11,7 @@ from ewtp.core.models import OrganizationKind
 from ewtp.events.models import OutboxEvent
 from marketplace.models import Order, OrderStatus, Product, ProductStatus
 from marketplace.services import OrderLineRequest, order_place
-from tests.marketplace.flows import organization, place, product, trade_setup
+from tests.marketplace.flows import organization, place, product, resident_id, trade_setup
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +85,7 @@ def test_bad_orders_are_refused_with_a_field_and_a_code(trade, change, code, fie
         "merchant_slug": trade.merchant.slug,
         "payment_provider_slug": trade.provider.slug,
         "buyer_name": "Li Wei",
+        "buyer_id_number": resident_id(7),
         "destination_country": "CN",
         "destination_airport": "HGH",
         "currency": "EUR",

@@ -74,7 +74,7 @@ def test_without_a_presentment_currency_the_order_is_shown_in_its_own(trade):
 
 def test_no_rate_for_the_buyers_currency_refuses_the_order_and_reserves_nothing(trade):
     with pytest.raises(DomainError) as refused:
-        place(trade, presentment_currency="CNY")
+        place(trade, presentment_currency="JPY")
 
     assert (refused.value.code, refused.value.field) == (
         "exchange_rate_unavailable",

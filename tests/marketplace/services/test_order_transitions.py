@@ -13,13 +13,14 @@ from marketplace.models import ORDER_TRANSITIONS, Order, OrderStatus, OrderStatu
 from marketplace.services import (
     order_cancel,
     order_clear,
+    order_complete,
     order_deliver,
     order_hand_to_logistics,
     order_hold,
     order_record_customs_submission,
     order_reject,
 )
-from marketplace.services.orders import order_mark_paid
+from marketplace.services.orders import order_mark_paid, order_refund_in_full
 from tests.marketplace.flows import place
 
 pytestmark = pytest.mark.django_db
@@ -37,13 +38,26 @@ MOVES: dict[str, Callable[[Order], Any]] = {
     ),
     OrderStatus.DELIVERED: lambda o: order_deliver(order_id=o.pk, delivered_at=timezone.now()),
     OrderStatus.CANCELLED: lambda o: order_cancel(order=o, reason="buyer changed their mind"),
+    OrderStatus.COMPLETED: lambda o: order_complete(order=o, reason="no refund asked"),
+    OrderStatus.REFUNDED: lambda o: order_refund_in_full(
+        order=o, reason="buyer refunded", return_stock=False
+    ),
 }
 
 
 def test_every_status_has_a_row_in_the_table():
     assert set(ORDER_TRANSITIONS) == set(OrderStatus.values)
-    assert ORDER_TRANSITIONS[OrderStatus.DELIVERED] == frozenset()
-    assert ORDER_TRANSITIONS[OrderStatus.CANCELLED] == frozenset()
+    assert ORDER_TRANSITIONS[OrderStatus.DELIVERED] == {
+        OrderStatus.COMPLETED,
+        OrderStatus.REFUNDED,
+    }
+    for final in (
+        OrderStatus.CANCELLED,
+        OrderStatus.EXPIRED,
+        OrderStatus.COMPLETED,
+        OrderStatus.REFUNDED,
+    ):
+        assert ORDER_TRANSITIONS[final] == frozenset()
 
 
 @pytest.mark.parametrize("start", OrderStatus.values)

@@ -11,7 +11,7 @@ from ewtp.core.errors import Conflict, DomainError, InvalidTransition, NotFound
 from ewtp.core.models import OrganizationKind
 from marketplace.models import OrderStatus, Payment
 from marketplace.services import order_cancel, payment_confirm
-from tests.marketplace.flows import organization, place
+from tests.marketplace.flows import buyer_id_of, organization, place
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,8 @@ def confirm(trade, order, **overrides):
         "transaction_id": "TX-1",
         "amount": order.total,
         "currency": order.currency,
+        "payer_name": "Li Wei",
+        "payer_id_number": buyer_id_of(order),
     } | overrides
     return payment_confirm(**arguments)
 
