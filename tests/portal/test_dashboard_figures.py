@@ -17,7 +17,7 @@ from logistics.services import airport_upsert
 from marketplace.models import Order
 from marketplace.portal import selectors
 from marketplace.services import order_cancel, payment_confirm
-from tests.marketplace.flows import Trade, organization, place, product
+from tests.marketplace.flows import Trade, buyer_id_of, organization, place, product
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +30,8 @@ def paid(trade: Trade, order: Order, at: datetime) -> Order:
         amount=order.total,
         currency=order.currency,
         paid_at=at,
+        payer_name="Li Wei",
+        payer_id_number=buyer_id_of(order),
     ).order
 
 

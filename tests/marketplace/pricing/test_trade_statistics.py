@@ -15,7 +15,7 @@ from marketplace import trade_statistics
 from marketplace.models import Language
 from marketplace.services import OrderLineRequest, TranslationRequest, order_place, product_create
 from marketplace.trade_statistics import GmvRow
-from tests.marketplace.flows import pay, place, staff_user
+from tests.marketplace.flows import pay, place, resident_id, staff_user
 from tests.marketplace.pricing.conftest import ecb_rate
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +57,7 @@ def orders(priced):
             merchant_slug=trade.merchant.slug,
             payment_provider_slug=trade.provider.slug,
             buyer_name="Anna",
+            buyer_id_number=resident_id() if country == "CN" else None,
             destination_country=country,
             destination_airport=airport,
             currency="GBP",
