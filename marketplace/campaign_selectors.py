@@ -106,23 +106,23 @@ class CampaignDay:
     currency: str
     orders: int
     merchants: int
-    gmv: Decimal  # the discounted lines as paid: line totals less the discounts
+    gmv: Decimal  # the discounted lines as paid (a line total is net of its discount)
     discount: Decimal
 
 
 def campaign_results(*, campaign: Campaign) -> list[CampaignDay]:
     """Per UTC day the orders were placed (and per order currency): orders carrying the
-    campaign's discounts, merchants reached, GMV and discount given. Cancelled orders do not
-    count. One aggregate query."""
+    campaign's discounts, merchants reached, GMV and discount given. Cancelled and expired
+    orders do not count. One aggregate query."""
     rows = (
         OrderLineDiscount.objects.filter(campaign=campaign)
-        .exclude(order_line__order__status=OrderStatus.CANCELLED)
+        .exclude(order_line__order__status__in=[OrderStatus.CANCELLED, OrderStatus.EXPIRED])
         .annotate(day=TruncDate("order_line__order__created_at", tzinfo=UTC))
         .values("day", "order_line__order__currency")
         .annotate(
             orders=Count("order_line__order", distinct=True),
             merchants=Count("order_line__order__merchant", distinct=True),
-            gross=Sum("order_line__line_total"),
+            gmv=Sum("order_line__line_total"),
             discount=Sum("amount"),
         )
         .order_by("day", "order_line__order__currency")
@@ -133,7 +133,7 @@ def campaign_results(*, campaign: Campaign) -> list[CampaignDay]:
             currency=row["order_line__order__currency"],
             orders=row["orders"],
             merchants=row["merchants"],
-            gmv=row["gross"] - row["discount"],
+            gmv=row["gmv"],
             discount=row["discount"],
         )
         for row in rows

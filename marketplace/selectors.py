@@ -226,7 +226,7 @@ def order_list(*, organization: Organization, status: str | None = None) -> Quer
     orders = (
         Order.objects.visible_to(organization)
         .select_related("marketplace", "merchant", "payment_provider", "checkout")
-        .prefetch_related("lines")
+        .prefetch_related("lines__discount")
     )
     if status is not None:
         orders = orders.filter(status=status)
@@ -253,7 +253,7 @@ def checkout_list(*, marketplace: Organization) -> QuerySet[Checkout]:
             Prefetch(
                 "orders",
                 queryset=Order.objects.select_related("merchant")
-                .prefetch_related("lines")
+                .prefetch_related("lines__discount")
                 .order_by("created_at", "merchant__slug"),
             )
         )

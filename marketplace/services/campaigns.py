@@ -367,8 +367,9 @@ def campaign_discounts(
 def order_line_discount_record(
     *, order_line: OrderLine, discount: LineDiscount
 ) -> OrderLineDiscount:
-    """Keep the campaign discount a placed line was given (once per line)."""
-    if discount.amount < 0 or discount.amount > order_line.line_total:
+    """Keep the campaign discount a placed line was given (once per line). The line's total is
+    what the buyer pays, the discount already taken off its price times its quantity."""
+    if discount.amount < 0 or discount.amount > order_line.unit_price * order_line.quantity:
         raise DomainError(
             "A discount is between nothing and the line's total.", code="discount_out_of_range"
         )

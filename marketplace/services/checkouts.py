@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -40,6 +40,11 @@ from marketplace.models import (
     QuotaState,
 )
 from marketplace.selectors import Rate, conversion_rate, merchant_is_approved
+from marketplace.services.campaigns import (
+    LineDiscount,
+    campaign_discounts,
+    order_line_discount_record,
+)
 from marketplace.services.orders import _publish_order_event
 
 MAX_LINES = 100
@@ -190,6 +195,35 @@ def _price(
         line_total = round_half_up(unit_price * line.quantity)
         priced.append(_Priced(index, line, product, variant, unit_price, line_total))
     return priced
+
+
+def _discounted(
+    priced: dict[str, list[_Priced]], *, destination_country: str, on: date
+) -> tuple[dict[str, list[_Priced]], dict[int, LineDiscount]]:
+    """The lines with the best running campaign's discount taken off their totals (what the
+    buyer pays and customs is declared), and each discount by request line index, to be kept
+    beside the placed line with the campaign and who funds it."""
+    every_line = [line for lines in priced.values() for line in lines]
+    found = campaign_discounts(
+        destination_country=destination_country,
+        on=on,
+        lines=[(p.product.pk, p.unit_price, p.request.quantity) for p in every_line],
+    )
+    discounts = {
+        line.index: discount
+        for line, discount in zip(every_line, found, strict=True)
+        if discount is not None and discount.amount > 0
+    }
+    net = {
+        slug: [
+            replace(p, line_total=p.line_total - discounts[p.index].amount)
+            if p.index in discounts
+            else p
+            for p in lines
+        ]
+        for slug, lines in priced.items()
+    }
+    return net, discounts
 
 
 def _reserve_stock(*, line: _Priced) -> None:
@@ -343,11 +377,15 @@ def checkout_place(
             code="order_reference_exists",
             field="reference",
         )
-    priced = {
-        slug: _price(merchant=merchants[slug], currency=currency, lines=parts)
-        for slug, parts in by_merchant.items()
-    }
     now = timezone.now()
+    priced, discounts = _discounted(
+        {
+            slug: _price(merchant=merchants[slug], currency=currency, lines=parts)
+            for slug, parts in by_merchant.items()
+        },
+        destination_country=destination_country,
+        on=now.date(),
+    )
     rate = conversion_rate(base=currency, quote=presentment_currency or currency, on=now.date())
 
     # Lock rows in a fixed order so two checkouts for the same goods cannot deadlock.
@@ -405,7 +443,7 @@ def checkout_place(
             updated_at=now,
         )
         line_presentment = allocate(order_presentment, [p.line_total for p in merchant_lines])
-        OrderLine.objects.bulk_create(
+        placed_lines = OrderLine.objects.bulk_create(
             OrderLine(
                 order=order,
                 line_number=number_in_order,
@@ -428,6 +466,10 @@ def checkout_place(
                 zip(merchant_lines, line_presentment, strict=True), start=1
             )
         )
+        for placed_line, priced_line in zip(placed_lines, merchant_lines, strict=True):
+            discount = discounts.get(priced_line.index)
+            if discount is not None:
+                order_line_discount_record(order_line=placed_line, discount=discount)
         if sealed is not None and destination_country == CHINA:
             _cbec_admit(order=order, lines=merchant_lines, sealed=sealed, number=number)
         OrderStatusChange.objects.create(

@@ -64,6 +64,12 @@ class OrderCancelInput(StrictSerializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
+class OrderLineDiscountOutput(serializers.Serializer[Any]):
+    campaign_id = serializers.UUIDField()
+    amount = MoneyAmountField(help_text="Taken off the line's price times its quantity")
+    funded_by = serializers.CharField(help_text="merchant or agency")
+
+
 class OrderLineOutput(serializers.Serializer[Any]):
     line_number = serializers.IntegerField()
     sku = serializers.CharField()
@@ -83,6 +89,11 @@ class OrderLineOutput(serializers.Serializer[Any]):
     exchange_rate_date = serializers.DateField(help_text="The ECB publication day of the rate")
     presentment_unit_price = MoneyAmountField()
     presentment_line_total = MoneyAmountField()
+    discount = OrderLineDiscountOutput(
+        allow_null=True,
+        read_only=True,
+        help_text="A trade-promotion campaign's discount on this line; the line total is net of it",
+    )
 
 
 class OrderOutput(serializers.Serializer[Any]):
