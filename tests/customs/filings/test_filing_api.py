@@ -10,7 +10,7 @@ from customs import tasks
 from customs.models import Declaration, DeclarationStatus
 from ewtp.core.models import OrganizationKind
 from ewtp.events.models import OutboxEvent
-from tests.customs.filings.conftest import (
+from tests.customs.filing_setup import (
     URL,
     VALIDATE_URL,
     file,

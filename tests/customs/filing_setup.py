@@ -11,6 +11,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from customs.api.filing_serializers import DeclarationFilingInput, filing_from
+from customs.filing_checks import DeclarationFiling
 from customs.models import (
     AuditEntry,
     ClearanceDecision,
@@ -130,5 +132,12 @@ def broker_client(
     return partner_client(broker)
 
 
-def file(client: APIClient, body: dict[str, Any], **headers: str) -> Any:
+def file(client: APIClient, body: dict[str, Any], **headers: Any) -> Any:
     return client.post(URL, body, format="json", **headers)
+
+
+def filing_of(body: dict[str, Any]) -> DeclarationFiling:
+    """A filing as the API parses it from this body."""
+    given = DeclarationFilingInput(data=body)
+    given.is_valid(raise_exception=True)
+    return filing_from(given.validated_data)
