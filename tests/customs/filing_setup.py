@@ -25,7 +25,7 @@ from customs.models import (
 from customs.services import commodity_codes_load
 from ewtp.core.models import Organization, OrganizationKind
 from ewtp.events.models import OutboxEvent
-from tests.customs.tariffs import HEADER, import_tariff_text  # noqa: F401  (re-exported)
+from tests.customs.tariffs import HEADER, import_tariff_text
 
 URL = "/api/v1/customs/declarations/"
 VALIDATE_URL = f"{URL}validate/"

@@ -8,8 +8,9 @@ import pytest
 from customs.models import Declaration, DeclarationStatus, RiskRule
 from customs.services import commodity_codes_load
 from ewtp.core.models import OrganizationKind
-from tests.customs.filing_setup import HEADER, URL, file, h7_body, import_tariff_text
+from tests.customs.filing_setup import URL, file, h7_body
 from tests.customs.risk_setup import risk_rule
+from tests.customs.tariffs import HEADER, import_tariff_text
 from tests.worker.conftest import wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.usefixtures("dump_worker_log_on_failure")]
