@@ -215,3 +215,28 @@ def test_a_late_exit_confirmation_resolves_the_alert(trade, partner_client):
     )
 
     assert ExportExitAlert.objects.get().resolved_at is not None
+
+
+@pytest.mark.parametrize(
+    ("change", "pointer"),
+    [
+        ({"mrn": "26BE4F8K2M9Q0ZX1A"}, "/mrn"),
+        ({"exit_office": "Liège"}, "/exit_office"),
+        ({"exited_at": "yesterday"}, "/exited_at"),
+    ],
+)
+def test_a_malformed_exit_confirmation_is_a_400_and_records_nothing(
+    trade, partner_client, change, pointer
+):
+    export = released_export(trade)
+    audited = AuditEntry.objects.count()
+
+    response = partner_client(trade.carrier).post(
+        f"{URL}{export.pk}/exit-confirmation/", {**exit_body(export), **change}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert [(e["code"], e["pointer"]) for e in response.json()["errors"]] == [("invalid", pointer)]
+    export.refresh_from_db()
+    assert export.exit_confirmed_at is None
+    assert AuditEntry.objects.count() == audited

@@ -147,3 +147,18 @@ def test_a_marketplace_orders_declaration_is_not_amended_through_this_api(
 
     assert response.status_code == 404
     assert Declaration.objects.get(pk=declaration.pk).status == DeclarationStatus.SUBMITTED
+
+
+def test_a_malformed_cancellation_is_a_400_and_changes_nothing(broker_client):
+    declaration_id = file(broker_client, h7_body()).json()["id"]
+    before = table_counts()
+
+    response = broker_client.post(
+        f"{URL}{declaration_id}/cancel/", {"reason": "x" * 1001, "when": "now"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"][0]["code"] == "unknown_field"
+    assert table_counts() == before
+    assert Declaration.objects.get(pk=declaration_id).status == DeclarationStatus.SUBMITTED
