@@ -26,8 +26,10 @@ from customs.models import (
     DeclarationParty,
     DeclarationStatus,
     DeclarationVersion,
+    InformationRequest,
 )
 from customs.selectors import commodity_codes_known
+from customs.services.information_requests import information_request_answer
 from customs.services.tax_quotes import acceptance_date_at
 from customs.services.transitions import (
     audit_decision,
@@ -179,6 +181,15 @@ def _changes(before: Any, after: Any, pointer: str = "") -> list[str]:
     return [] if before == after else [pointer or "/"]
 
 
+def _answer_open_requests(declaration: Declaration, answer: str) -> None:
+    """An amendment answers the officers' open requests for information: the beat job must not
+    hold the new version for the old question."""
+    for request in InformationRequest.objects.filter(
+        declaration=declaration, answered_at=None, lapsed_at=None
+    ):
+        information_request_answer(request=request, answer=answer)
+
+
 def _queue_clearance(declaration: Declaration) -> None:
     declaration_id = str(declaration.pk)
     transaction.on_commit(lambda: tasks.clear_declaration.delay(declaration_id))
@@ -286,6 +297,7 @@ def declaration_amend(
         created_at=now,
     )
     reason = f"Amended to version {number}: {', '.join(changes) or 'no change'}."
+    _answer_open_requests(locked, f"Answered by amendment (version {number}).")
     if locked.status != DeclarationStatus.SUBMITTED:
         locked = declaration_move(
             declaration=locked,

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from customs import tasks
 from customs.models import Declaration, DeclarationStatus, DeclarationVersion, RiskRule
+from customs.services import declaration_request_information, information_requests_hold_overdue
+from ewtp.core.models import UserRole
 from ewtp.events.models import OutboxEvent
 from tests.customs.filing_setup import URL, file, h7_body, table_counts
 from tests.customs.risk_setup import risk_rule
-from tests.marketplace.flows import declaration_of, pay, place
+from tests.marketplace.flows import declaration_of, pay, place, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -161,4 +166,22 @@ def test_a_malformed_cancellation_is_a_400_and_changes_nothing(broker_client):
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["errors"][0]["code"] == "unknown_field"
     assert table_counts() == before
+    assert Declaration.objects.get(pk=declaration_id).status == DeclarationStatus.SUBMITTED
+
+
+def test_an_amendment_answers_the_officers_open_request_for_information(broker_client):
+    declaration_id = _routed_to_an_officer(broker_client)
+    request = declaration_request_information(
+        declaration=Declaration.objects.get(pk=declaration_id),
+        officer=staff_user(UserRole.OFFICER),
+        reason_code="DOCUMENTS_MISSING",
+        note="Send the invoice.",
+    )
+
+    broker_client.post(f"{URL}{declaration_id}/amendments/", h7_body(), format="json")
+    held = information_requests_hold_overdue(now=timezone.now() + timedelta(days=30))
+
+    request.refresh_from_db()
+    assert request.answer == "Answered by amendment (version 2)."
+    assert held == 0
     assert Declaration.objects.get(pk=declaration_id).status == DeclarationStatus.SUBMITTED
