@@ -5,18 +5,24 @@ decides what may be filed; the same list of problems answers the dry run and ref
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from customs import tasks
 from customs.eori import compact as eori_compact
 from customs.exchange_rates import EcbReferenceRates, ExchangeRateUnknown
-from customs.filing_checks import DeclarationFiling, FilingContext, FilingProblem, filing_problems
+from customs.filing_checks import (
+    DeclarationFiling,
+    FilingCode,
+    FilingContext,
+    FilingProblem,
+    filing_problems,
+)
 from customs.models import (
     REVIEW_STATUSES,
     ClearanceDecision,
@@ -55,7 +61,7 @@ class DeclarationInvalid(DomainError):
         self.problems = list(problems)
 
 
-def _rate_to_eur(on: date) -> Any:
+def _rate_to_eur(on: date) -> Callable[[str], Decimal | None]:
     rates = EcbReferenceRates()
 
     def rate(currency: str) -> Decimal | None:
@@ -206,14 +212,27 @@ def declaration_file(
     if problems:
         raise DeclarationInvalid(problems)
     now = timezone.now()
-    declaration = Declaration.objects.create(
-        submitter_reference=filing.submitter_reference,
-        merchant=submitter,
-        submitter=submitter,
-        created_at=now,
-        updated_at=now,
-        **_header(filing),
-    )
+    try:
+        with transaction.atomic():
+            declaration = Declaration.objects.create(
+                submitter_reference=filing.submitter_reference,
+                merchant=submitter,
+                submitter=submitter,
+                created_at=now,
+                updated_at=now,
+                **_header(filing),
+            )
+    except IntegrityError:
+        # The same reference filed concurrently: the database's unique constraint decides.
+        raise DeclarationInvalid(
+            [
+                FilingProblem(
+                    FilingCode.SUBMITTER_REFERENCE_TAKEN,
+                    "/submitter_reference",
+                    f"You already filed {filing.submitter_reference!r}; amend that declaration.",
+                )
+            ]
+        ) from None
     _write_content(declaration, filing)
     DeclarationVersion.objects.create(
         declaration=declaration,
