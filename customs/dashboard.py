@@ -69,7 +69,8 @@ def declarations_per_hour_by_lane(*, now: datetime) -> HourlyLanes:
     start = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=23)
     hours = [start + timedelta(hours=n) for n in range(24)]
     rows = (
-        Declaration.objects.filter(created_at__gte=start, created_at__lte=now)
+        Declaration.objects.imports()
+        .filter(created_at__gte=start, created_at__lte=now)
         .exclude(lane="")
         .annotate(hour=TruncHour("created_at"))
         .values("hour", "lane")
@@ -87,13 +88,15 @@ def declarations_per_hour_by_lane(*, now: datetime) -> HourlyLanes:
 def clearance_times(*, since: datetime) -> ClearanceTimes:
     """From filing to the final decision (released or refused), for declarations filed since."""
     took = ExpressionWrapper(F("decided_at") - F("created_at"), output_field=DurationField())
-    figures = Declaration.objects.filter(
-        created_at__gte=since, status__in=FINAL, decided_at__isnull=False
-    ).aggregate(
-        count=Count("pk"),
-        p50=PercentileCont(took, 0.5),
-        p90=PercentileCont(took, 0.9),
-        p99=PercentileCont(took, 0.99),
+    figures = (
+        Declaration.objects.imports()
+        .filter(created_at__gte=since, status__in=FINAL, decided_at__isnull=False)
+        .aggregate(
+            count=Count("pk"),
+            p50=PercentileCont(took, 0.5),
+            p90=PercentileCont(took, 0.9),
+            p99=PercentileCont(took, 0.99),
+        )
     )
     return ClearanceTimes(
         count=figures["count"], p50=figures["p50"], p90=figures["p90"], p99=figures["p99"]
@@ -102,9 +105,13 @@ def clearance_times(*, since: datetime) -> ClearanceTimes:
 
 def hold_rate(*, since: datetime) -> HoldRate:
     """Of the declarations filed since, how many were put on hold at some point."""
-    figures = Declaration.objects.filter(created_at__gte=since).aggregate(
-        declarations=Count("pk", distinct=True),
-        held=Count("pk", distinct=True, filter=Q(decisions__to_status=DeclarationStatus.HELD)),
+    figures = (
+        Declaration.objects.imports()
+        .filter(created_at__gte=since)
+        .aggregate(
+            declarations=Count("pk", distinct=True),
+            held=Count("pk", distinct=True, filter=Q(decisions__to_status=DeclarationStatus.HELD)),
+        )
     )
     return HoldRate(declarations=figures["declarations"], held=figures["held"])
 

@@ -1,11 +1,13 @@
-"""What customs does when the marketplace reports a paid order: file its declaration."""
+"""What customs does when the marketplace reports a paid order (file its declaration), and when
+China releases an order's goods (declare their export from Belgium)."""
 
 from __future__ import annotations
 
 import uuid
 from decimal import Decimal
 
-from customs.services import DeclarationLineRequest, declaration_submit
+from customs import events as customs_events
+from customs.services import DeclarationLineRequest, declaration_submit, export_declaration_file
 from ewtp.core.models import Organization
 from ewtp.events.bus import subscribe
 from ewtp.events.models import OutboxEvent
@@ -35,3 +37,10 @@ def on_order_paid(event: OutboxEvent) -> None:
             for line in order["lines"]
         ],
     )
+
+
+@subscribe(customs_events.DECLARATION_RELEASED)
+def on_declaration_released(event: OutboxEvent) -> None:
+    # An order's goods released for China leave the EU: from Belgium they are declared for
+    # export (customs.services.exports decides whether they leave from there).
+    export_declaration_file(import_declaration_id=uuid.UUID(str(event.data["id"])))

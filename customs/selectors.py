@@ -7,24 +7,30 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from customs.models import CommodityCode, Declaration
+from customs.models import PARTNER_REGIMES, CommodityCode, Declaration
 from ewtp.core.errors import NotFound
 from ewtp.core.models import Organization
 
 
 def declaration_list(
-    *, organization: Organization, order_id: uuid.UUID | None = None, status: str | None = None
+    *,
+    organization: Organization,
+    order_id: uuid.UUID | None = None,
+    status: str | None = None,
+    regime: str | None = None,
 ) -> QuerySet[Declaration]:
     """Declarations the organisation filed (marketplace) or whose goods it sells (merchant)."""
     declarations = (
         Declaration.objects.visible_to(organization)
         .select_related("merchant", "submitter")
-        .prefetch_related("lines", "decisions")
+        .prefetch_related("lines", "decisions", "parties", "documents", "versions__filed_by")
     )
     if order_id is not None:
         declarations = declarations.filter(order_id=order_id)
     if status is not None:
         declarations = declarations.filter(status=status)
+    if regime is not None:
+        declarations = declarations.filter(regime=regime)
     return declarations
 
 
@@ -33,6 +39,30 @@ def declaration_get(*, organization: Organization, declaration_id: uuid.UUID) ->
     if declaration is None:
         raise NotFound("No such declaration.")
     return declaration
+
+
+def declaration_filed_by(*, organization: Organization, declaration_id: uuid.UUID) -> Declaration:
+    """A declaration this organisation filed itself (to amend or cancel it); any other is
+    NotFound, even one it can read as the merchant."""
+    declaration = (
+        Declaration.objects.filed_by(organization)
+        .filter(regime__in=PARTNER_REGIMES, pk=declaration_id)
+        .first()
+    )
+    if declaration is None:
+        raise NotFound("No such declaration.")
+    return declaration
+
+
+def declaration_detail(*, declaration_id: uuid.UUID) -> Declaration:
+    """One declaration with everything the API shows, after a write that already scoped it."""
+    return declaration_list_all().get(pk=declaration_id)
+
+
+def declaration_list_all() -> QuerySet[Declaration]:
+    return Declaration.objects.select_related("merchant", "submitter").prefetch_related(
+        "lines", "decisions", "parties", "documents", "versions__filed_by"
+    )
 
 
 def commodity_codes_known(*, codes: Iterable[str]) -> set[str]:

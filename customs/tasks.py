@@ -63,3 +63,15 @@ def hold_overdue_information_requests() -> int:
     """Every few minutes (beat): declarations whose request for information went unanswered
     past its deadline go on hold. A second run changes nothing."""
     return services.information_requests_hold_overdue()
+
+
+@shared_task(
+    name="customs.flag_missing_export_exits",
+    **transient_retries(max_retries=3),
+    soft_time_limit=240,
+    time_limit=300,
+)
+def flag_missing_export_exits() -> int:
+    """Daily (beat): exports released more than 90 days ago without a confirmed exit raise an
+    alert, once each. A second run raises none."""
+    return services.exports_flag_missing_exit()

@@ -10,6 +10,13 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from customs.admin.decisions import DecisionActions
+from customs.admin.filings import (
+    DeclarationDocumentInline,
+    DeclarationPartyInline,
+    DeclarationVersionInline,
+    exit_display,
+    receipt_display,
+)
 from customs.models import (
     AuditEntry,
     ClearanceDecision,
@@ -84,22 +91,51 @@ class ClearanceDecisionInline(ReadOnlyInline, DecisionInlineBase):
 @admin.register(Declaration)
 class DeclarationAdmin(DecisionActions, DeclarationAdminBase):
     list_display = [
-        "order_reference",
+        "reference",
         "regime",
         "status",
+        "receipt",
         "lane",
         "hold_reason_code",
         "merchant",
         "submitter",
         "total_value",
         "currency",
+        "mrn",
+        "exit_status",
         "created_at",
     ]
     list_filter = ["status", "lane", "regime", "hold_reason_code"]
     list_select_related = ["merchant", "submitter"]
-    search_fields = ["order_reference", "=order_id", "consignee_name"]
+    search_fields = [
+        "order_reference",
+        "=order_id",
+        "consignee_name",
+        "=submitter_reference",
+        "=mrn",
+    ]
     date_hierarchy = "created_at"
-    inlines = [DeclarationLineInline, RuleHitInline, ClearanceDecisionInline]
+    readonly_fields = ["receipt", "exit_status"]
+    inlines = [
+        DeclarationLineInline,
+        DeclarationPartyInline,
+        DeclarationDocumentInline,
+        DeclarationVersionInline,
+        RuleHitInline,
+        ClearanceDecisionInline,
+    ]
+
+    @admin.display(description="Reference")
+    def reference(self, declaration: Declaration) -> str:
+        return declaration.reference
+
+    @admin.display(description="China receipt")
+    def receipt(self, declaration: Declaration) -> str:
+        return receipt_display(declaration)
+
+    @admin.display(description="Exit")
+    def exit_status(self, declaration: Declaration) -> str:
+        return exit_display(declaration)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -188,4 +224,4 @@ class AuditEntryAdmin(ReadOnlyAdmin, AuditEntryAdminBase):
 
 
 # The officers' queue, the risk tables and the dashboard register themselves on import.
-from customs.admin import dashboard, queue, risk  # noqa: E402, F401
+from customs.admin import dashboard, filings, queue, risk  # noqa: E402, F401

@@ -8,7 +8,13 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from customs.models import DeclarationStatus, Regime
+from customs.api.filing_serializers import (
+    DeclarationDocumentOutput,
+    DeclarationPartyOutput,
+    DeclarationVersionOutput,
+)
+from customs.models import Declaration, DeclarationStatus, Regime
+from customs.receipts import receipt_for
 from customs.taxes import ReasonCode
 from customs.taxes import Regime as TaxRegime
 from ewtp.core.api.serializers import CurrencyField, MoneyAmountField, StrictSerializer
@@ -88,18 +94,38 @@ class ClearanceDecisionOutput(serializers.Serializer[Any]):
 
 class DeclarationOutput(serializers.Serializer[Any]):
     id = serializers.UUIDField()
-    order_id = serializers.UUIDField()
-    order_reference = serializers.CharField()
+    order_id = serializers.UUIDField(
+        allow_null=True, help_text="The marketplace order; null for partner filings and exports"
+    )
+    order_reference = serializers.CharField(allow_blank=True)
+    submitter_reference = serializers.CharField(
+        allow_blank=True, help_text="The filer's own reference"
+    )
+    version = serializers.IntegerField(help_text="1 as filed; each amendment adds one")
     regime = RegimeField()
     status = DeclarationStatusField()
+    receipt_code = serializers.SerializerMethodField(
+        help_text="CN_CBEC: the China Single Window (CEB) receipt code; null otherwise"
+    )
+    receipt_text = serializers.SerializerMethodField()
     merchant = serializers.CharField(source="merchant.slug")
     submitter = serializers.CharField(source="submitter.slug")
     consignee_name = serializers.CharField()
     destination_country = serializers.CharField()
     currency = serializers.CharField()
     total_value = MoneyAmountField()
+    transport_costs = MoneyAmountField()
+    ioss_number = serializers.CharField(allow_blank=True)
     hold_reason_code = serializers.CharField(allow_blank=True)
+    mrn = serializers.CharField(allow_blank=True, help_text="EU_EXPORT: the 18-character MRN")
+    exit_confirmed_at = serializers.DateTimeField(
+        allow_null=True, help_text="EU_EXPORT: when the office of exit saw the goods leave"
+    )
+    exit_office = serializers.CharField(allow_blank=True)
     lines = DeclarationLineOutput(many=True)
+    parties = DeclarationPartyOutput(many=True)
+    documents = DeclarationDocumentOutput(many=True)
+    versions = DeclarationVersionOutput(many=True)
     decisions = ClearanceDecisionOutput(many=True)
     assessment = DeclarationAssessmentOutput(
         source="*", allow_null=True, help_text="Null until the clearance job assessed it"
@@ -114,10 +140,29 @@ class DeclarationOutput(serializers.Serializer[Any]):
             data["assessment"] = None
         return data
 
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_receipt_code(self, declaration: Declaration) -> str | None:
+        receipt = receipt_for(
+            regime=declaration.regime,
+            status=declaration.status,
+            hold_reason_code=declaration.hold_reason_code,
+        )
+        return None if receipt is None else receipt.code
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_receipt_text(self, declaration: Declaration) -> str | None:
+        receipt = receipt_for(
+            regime=declaration.regime,
+            status=declaration.status,
+            hold_reason_code=declaration.hold_reason_code,
+        )
+        return None if receipt is None else receipt.text
+
 
 class DeclarationListQuery(serializers.Serializer[Any]):
     order_id = serializers.UUIDField(required=False)
     status = serializers.ChoiceField(choices=DeclarationStatus.choices, required=False)
+    regime = serializers.ChoiceField(choices=Regime.choices, required=False)
 
 
 # --- Tax quotes

@@ -2,14 +2,38 @@
 
 from django.urls import path
 
-from customs.api import views
+from customs.api import filing_views, views
 
 urlpatterns = [
-    path("declarations/", views.DeclarationListApi.as_view(), name="customs-declarations"),
+    path(
+        "declarations/",
+        filing_views.DeclarationListCreateApi.as_view(),
+        name="customs-declarations",
+    ),
+    path(
+        "declarations/validate/",
+        filing_views.DeclarationValidateApi.as_view(),
+        name="customs-declarations-validate",
+    ),
     path("tax-quotes/", views.TaxQuoteCreateApi.as_view(), name="customs-tax-quotes"),
     path(
         "declarations/<uuid:declaration_id>/",
         views.DeclarationDetailApi.as_view(),
         name="customs-declaration",
+    ),
+    path(
+        "declarations/<uuid:declaration_id>/amendments/",
+        filing_views.DeclarationAmendApi.as_view(),
+        name="customs-declaration-amendments",
+    ),
+    path(
+        "declarations/<uuid:declaration_id>/cancel/",
+        filing_views.DeclarationCancelApi.as_view(),
+        name="customs-declaration-cancel",
+    ),
+    path(
+        "declarations/<uuid:declaration_id>/exit-confirmation/",
+        filing_views.DeclarationExitConfirmApi.as_view(),
+        name="customs-declaration-exit-confirmation",
     ),
 ]

@@ -16,13 +16,18 @@ from customs.api.serializers import (
     TaxQuoteInput,
     TaxQuoteOutput,
 )
-from customs.models import DeclarationStatus
+from customs.models import DeclarationStatus, Regime
 from ewtp.core.api.base import PartnerApi
 from ewtp.core.api.pagination import CreatedCursorPagination
 from ewtp.core.models import OrganizationKind
 from ewtp.core.scopes import Scope
 
-READERS: set[str] = {OrganizationKind.MARKETPLACE, OrganizationKind.MERCHANT}
+READERS: set[str] = {
+    OrganizationKind.MARKETPLACE,
+    OrganizationKind.MERCHANT,
+    OrganizationKind.CUSTOMS_BROKER,
+    OrganizationKind.CARRIER,
+}
 
 
 class DeclarationListApi(PartnerApi):
@@ -35,6 +40,7 @@ class DeclarationListApi(PartnerApi):
         parameters=[
             OpenApiParameter("order_id", uuid.UUID, required=False),
             OpenApiParameter("status", str, enum=DeclarationStatus.values, required=False),
+            OpenApiParameter("regime", str, enum=Regime.values, required=False),
         ],
         responses=DeclarationOutput(many=True),
     )
@@ -45,6 +51,7 @@ class DeclarationListApi(PartnerApi):
             organization=self.organization(request),
             order_id=query.validated_data.get("order_id"),
             status=query.validated_data.get("status"),
+            regime=query.validated_data.get("regime"),
         )
         return self.paginated_response(request, declarations, DeclarationOutput)
 

@@ -134,6 +134,16 @@ class TariffLine(models.Model):
 class Regime(models.TextChoices):
     # China cross-border e-commerce retail import (GACC Announcement 2018 No. 194).
     CN_CBEC = "CN_CBEC", "China cross-border e-commerce retail import"
+    # EU import of a low-value consignment (H7 data set, intrinsic value up to EUR 150) and
+    # release for free circulation (H1), filed by brokers and carriers (UCC DA Annex B).
+    EU_H7 = "EU_H7", "EU low-value consignment (H7)"
+    EU_H1 = "EU_H1", "EU release for free circulation (H1)"
+    # EU export declaration (B1) of goods leaving the Union; it carries an MRN.
+    EU_EXPORT = "EU_EXPORT", "EU export"
+
+
+# Filed by partners through the API (not from a marketplace order).
+PARTNER_REGIMES = frozenset({Regime.EU_H7, Regime.EU_H1})
 
 
 class DeclarationStatus(models.TextChoices):
@@ -144,6 +154,7 @@ class DeclarationStatus(models.TextChoices):
     RELEASED = "released", "Released"
     HELD = "held", "Held"
     REJECTED = "rejected", "Rejected"
+    CANCELLED = "cancelled", "Cancelled by the declarant"
 
 
 _S = DeclarationStatus
@@ -151,14 +162,20 @@ _S = DeclarationStatus
 # lanes are released straight from `validated` by the clearance job (the lane and its rule hits
 # are stored on the declaration); `risk_assessed` means "routed to an officer". An inspection
 # ends in a release or a refusal, never back on hold: the order would already be held.
+# An amendment sends a declaration waiting for an officer back to `submitted` (the clearance
+# job runs again); the declarant may cancel it at any point before release. Goods under
+# physical inspection cannot be amended: the officer decides on what is in the box.
 DECLARATION_TRANSITIONS: dict[str, frozenset[str]] = {
-    _S.SUBMITTED: frozenset({_S.VALIDATED, _S.HELD, _S.REJECTED}),
+    _S.SUBMITTED: frozenset({_S.VALIDATED, _S.HELD, _S.REJECTED, _S.CANCELLED}),
     _S.VALIDATED: frozenset({_S.RISK_ASSESSED, _S.RELEASED, _S.HELD}),
-    _S.RISK_ASSESSED: frozenset({_S.RELEASED, _S.HELD, _S.INSPECTION, _S.REJECTED}),
-    _S.HELD: frozenset({_S.RELEASED, _S.INSPECTION, _S.REJECTED}),
-    _S.INSPECTION: frozenset({_S.RELEASED, _S.REJECTED}),
+    _S.RISK_ASSESSED: frozenset(
+        {_S.RELEASED, _S.HELD, _S.INSPECTION, _S.REJECTED, _S.SUBMITTED, _S.CANCELLED}
+    ),
+    _S.HELD: frozenset({_S.RELEASED, _S.INSPECTION, _S.REJECTED, _S.SUBMITTED, _S.CANCELLED}),
+    _S.INSPECTION: frozenset({_S.RELEASED, _S.REJECTED, _S.CANCELLED}),
     _S.RELEASED: frozenset(),
     _S.REJECTED: frozenset(),
+    _S.CANCELLED: frozenset(),
 }
 # Where a declaration waits for an officer.
 REVIEW_STATUSES = frozenset({_S.RISK_ASSESSED, _S.HELD, _S.INSPECTION})
@@ -166,8 +183,22 @@ REVIEW_STATUSES = frozenset({_S.RISK_ASSESSED, _S.HELD, _S.INSPECTION})
 
 class DeclarationQuerySet(models.QuerySet["Declaration"]):
     def visible_to(self, organization: Organization) -> DeclarationQuerySet:
-        """The marketplace that filed it and the merchant whose goods it covers."""
+        """The marketplace, broker or carrier that filed it and the merchant whose goods it
+        covers."""
         return self.filter(models.Q(submitter=organization) | models.Q(merchant=organization))
+
+    def filed_by(self, organization: Organization) -> DeclarationQuerySet:
+        """What this organisation filed itself: only the declarant amends or cancels."""
+        return self.filter(submitter=organization)
+
+    def imports(self) -> DeclarationQuerySet:
+        """What the clearance figures count: exports are released without risk rules."""
+        return self.exclude(regime=Regime.EU_EXPORT)
+
+    def exports_without_exit(self) -> DeclarationQuerySet:
+        return self.filter(
+            regime=Regime.EU_EXPORT, status=DeclarationStatus.RELEASED, exit_confirmed_at=None
+        )
 
     def awaiting_review(self) -> DeclarationQuerySet:
         """Routed to an officer: a yellow or red lane, on hold, or under inspection."""
@@ -175,17 +206,32 @@ class DeclarationQuerySet(models.QuerySet["Declaration"]):
 
 
 class Declaration(models.Model):
-    """A customs declaration for one order's goods, filed for the merchant by the marketplace."""
+    """A customs declaration: for one marketplace order's goods (filed for the merchant by the
+    marketplace; `order_id` set, the order follows it), the EU export of those goods, or a
+    consignment a broker or carrier files itself (`submitter_reference`, no order)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    order_id = models.UUIDField(unique=True, help_text="The marketplace order it declares")
-    order_reference = models.CharField(max_length=64)
-    merchant = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    order_id = models.UUIDField(
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="The marketplace order it declares; empty for partner filings and exports",
+    )
+    order_reference = models.CharField(max_length=64, blank=True)
+    submitter_reference = models.CharField(
+        max_length=64, blank=True, help_text="The filer's own reference, unique per filer"
+    )
+    merchant = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Whose goods: the merchant; for a partner filing, the filer itself",
+    )
     submitter = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="The marketplace that files on the merchant's behalf",
+        help_text="The marketplace, broker or carrier that files it",
     )
     regime = models.CharField(max_length=16, choices=Regime.choices, default=Regime.CN_CBEC)
     status = models.CharField(
@@ -198,6 +244,23 @@ class Declaration(models.Model):
     destination_country = models.CharField(max_length=2)
     currency = models.CharField(max_length=3)
     total_value = models.DecimalField(max_digits=14, decimal_places=2)
+    transport_costs = models.DecimalField(
+        max_digits=14, decimal_places=2, default=0, help_text="To the EU border, in `currency`"
+    )
+    ioss_number = models.CharField(
+        max_length=12, blank=True, help_text="One per consignment; fixed once released"
+    )
+    version = models.PositiveIntegerField(default=1, help_text="Raised by each amendment")
+    # Set by an amendment of a declaration an officer had in hand: the clearance job then
+    # routes it back to an officer instead of releasing it on its own.
+    review_required = models.BooleanField(default=False)
+    # EU export: the Movement Reference Number, and the exit the office of exit confirmed.
+    mrn = models.CharField(max_length=18, blank=True)
+    exit_confirmed_at = models.DateTimeField(null=True, blank=True)
+    exit_office = models.CharField(max_length=8, blank=True)
+    exit_confirmed_by = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     hold_reason_code = models.CharField(max_length=64, blank=True)
     # The risk lane the clearance job gave it (empty until assessed) and whether the random
     # sample picked it (see customs.risk_rules).
@@ -238,11 +301,30 @@ class Declaration(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(total_value__gte=0), name="declaration_total_gte_0"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(transport_costs__gte=0), name="declaration_transport_gte_0"
+            ),
+            models.UniqueConstraint(
+                fields=["submitter", "submitter_reference"],
+                condition=~models.Q(submitter_reference=""),
+                name="declaration_submitter_reference_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["mrn"], condition=~models.Q(mrn=""), name="declaration_mrn_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(mrn="") | models.Q(mrn__regex=r"^[0-9]{2}[A-Z]{2}[0-9A-Z]{14}$"),
+                name="declaration_mrn_18_characters",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.regime} {self.order_reference} ({self.status})"
+        return f"{self.regime} {self.reference} ({self.status})"
+
+    @property
+    def reference(self) -> str:
+        return self.order_reference or self.submitter_reference
 
     @property
     def value(self) -> Money:
@@ -399,6 +481,13 @@ class AuditEntry(models.Model):
         return f"#{self.sequence} {self.action} {self.object_type}:{self.object_id}"
 
 
+from customs.models.filing import (  # noqa: E402  (they refer to Declaration by name)
+    DeclarationDocument,
+    DeclarationParty,
+    DeclarationVersion,
+    ExportExitAlert,
+    PartyRole,
+)
 from customs.models.review import (  # noqa: E402  (they refer to Declaration by name)
     InformationRequest,
     OfficerReasonCode,
@@ -406,15 +495,20 @@ from customs.models.review import (  # noqa: E402  (they refer to Declaration by
 )
 
 __all__ = [
+    "PARTNER_REGIMES",
     "REVIEW_STATUSES",
     "AuditEntry",
     "ClearanceDashboard",
     "ClearanceDecision",
     "CommodityCode",
     "Declaration",
+    "DeclarationDocument",
     "DeclarationInQueue",
     "DeclarationLine",
+    "DeclarationParty",
     "DeclarationStatus",
+    "DeclarationVersion",
+    "ExportExitAlert",
     "InformationRequest",
     "Jurisdiction",
     "Lane",
@@ -422,6 +516,7 @@ __all__ = [
     "OfficerReasonCode",
     "PartyListEntry",
     "PartyListKind",
+    "PartyRole",
     "QuotaEntryKind",
     "QuotaLedgerEntry",
     "Regime",

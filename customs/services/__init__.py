@@ -26,6 +26,21 @@ from customs.services.declarations import (
     declaration_findings,
     declaration_submit,
 )
+from customs.services.exports import (
+    EXIT_WINDOW,
+    EXPORT_COUNTRY,
+    declaration_exit_confirm,
+    export_declaration_file,
+    export_reference,
+    exports_flag_missing_exit,
+)
+from customs.services.filings import (
+    DeclarationInvalid,
+    declaration_amend,
+    declaration_cancel,
+    declaration_file,
+    declaration_filing_check,
+)
 from customs.services.information_requests import (
     declaration_request_information,
     information_request_answer,
@@ -56,10 +71,13 @@ from customs.services.tax_quotes import (
 )
 
 __all__ = [
+    "EXIT_WINDOW",
+    "EXPORT_COUNTRY",
     "OFFICER_ROLES",
     "SYSTEM",
     "ChainBreak",
     "ChainCheck",
+    "DeclarationInvalid",
     "DeclarationLineRequest",
     "Finding",
     "HoldReason",
@@ -73,8 +91,13 @@ __all__ = [
     "audit_chain_verify",
     "audit_record",
     "commodity_codes_load",
+    "declaration_amend",
     "declaration_assess",
+    "declaration_cancel",
     "declaration_clear",
+    "declaration_exit_confirm",
+    "declaration_file",
+    "declaration_filing_check",
     "declaration_findings",
     "declaration_hold",
     "declaration_inspect",
@@ -84,6 +107,9 @@ __all__ = [
     "declaration_risk_assess",
     "declaration_submit",
     "declaration_tax_request",
+    "export_declaration_file",
+    "export_reference",
+    "exports_flag_missing_exit",
     "hs_nomenclature_load",
     "information_request_answer",
     "information_requests_hold_overdue",

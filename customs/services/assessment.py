@@ -46,6 +46,8 @@ def declaration_tax_request(
     pack = select_rule_pack(jurisdiction=regime.jurisdiction, regime=regime, on=on)
     currency = declaration.currency if pack is None else pack.currency
     rate = exchange_rates.rate(declaration.currency, currency, on)
+    # Brokers' EU filings carry the transport to the EU border (freight) and maybe an IOSS
+    # number; a marketplace order's declaration carries neither.
     request = tax_quote_request_build(
         regime=regime,
         destination_country=declaration.destination_country,
@@ -60,6 +62,8 @@ def declaration_tax_request(
             )
             for line in declaration.lines.all()
         ],
+        freight=round_half_up(declaration.transport_costs * rate),
+        ioss_number=declaration.ioss_number or None,
     )
     return request, rate
 

@@ -26,12 +26,24 @@ from customs.services.assessment import declaration_assess
 from customs.services.risk import RiskOutcome, declaration_risk_assess
 from customs.services.transitions import audit_decision, declaration_move, publish_declaration
 from customs.taxes import ReasonCode
+from customs.taxes.eu_states import member_states
 from ewtp.core.errors import DomainError
 from ewtp.core.models import Organization
 from ewtp.core.money import round_half_up
 
 HS_CODE = re.compile(r"^[0-9]{6}$")
 REGIME_FOR_DESTINATION: dict[str, str] = {"CN": Regime.CN_CBEC}
+
+
+def regime_covers(regime: str, destination_country: str) -> bool:
+    """Whether goods bound for this country can be cleared under this regime: China's CBEC
+    for China, the EU's imports for a member state, an EU export for anywhere outside."""
+    in_eu = destination_country in member_states()
+    if regime in (Regime.EU_H7, Regime.EU_H1):
+        return in_eu
+    if regime == Regime.EU_EXPORT:
+        return not in_eu
+    return REGIME_FOR_DESTINATION.get(destination_country) == regime
 
 
 class HoldReason:
@@ -42,6 +54,10 @@ class HoldReason:
     REGIME_UNSUPPORTED = "regime_unsupported"
     OFFICER_HOLD = "officer_hold"
     RISK_HARD_STOP = "risk_hard_stop"
+
+
+# Why an amended declaration waits for an officer although its lane would release it.
+AMENDED_AFTER_REVIEW = "amended_after_review"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +143,7 @@ def declaration_submit(
 def declaration_findings(*, declaration: Declaration) -> list[Finding]:
     """What stops a declaration from being released automatically (empty when nothing does)."""
     findings: list[Finding] = []
-    if REGIME_FOR_DESTINATION.get(declaration.destination_country) != declaration.regime:
+    if not regime_covers(declaration.regime, declaration.destination_country):
         findings.append(
             Finding(
                 None,
@@ -195,6 +211,15 @@ def _route(declaration: Declaration, risk: RiskOutcome) -> Declaration:
             actor=None,
             audit_extra=lane_extra,
         )
+    if risk.lane not in OFFICER_LANES and declaration.review_required:
+        return declaration_move(
+            declaration=declaration,
+            to=DeclarationStatus.RISK_ASSESSED,
+            reason_code=AMENDED_AFTER_REVIEW,
+            reason=f"Amended while with an officer: back to an officer ({risk.lane} lane).",
+            actor=None,
+            audit_extra=lane_extra,
+        )
     if risk.lane in OFFICER_LANES:
         return declaration_move(
             declaration=declaration,
@@ -244,6 +269,15 @@ def declaration_clear(*, declaration_id: uuid.UUID) -> Declaration:
         reason="Every line has a known 6-digit HS code.",
         actor=None,
     )
+    if validated.regime == Regime.EU_EXPORT:
+        # Exports carry no duty and no import VAT to assess; export controls are not run here.
+        return declaration_move(
+            declaration=validated,
+            to=DeclarationStatus.RELEASED,
+            reason_code="export_released",
+            reason=f"Released for export under MRN {validated.mrn}.",
+            actor=None,
+        )
     assessed = declaration_assess(declaration=validated)
     risk = declaration_risk_assess(declaration=assessed)
     return _route(assessed, risk)

@@ -61,8 +61,9 @@ def declaration_request_information(
         type=DECLARATION_INFORMATION_REQUESTED,
         data={
             "id": str(locked.pk),
-            "order_id": str(locked.order_id),
+            "order_id": str(locked.order_id) if locked.order_id else None,
             "order_reference": locked.order_reference,
+            "submitter_reference": locked.submitter_reference,
             "status": locked.status,
             "reason_code": reason_code,
             "question": request.question,

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from customs.events import EVENT_FOR_STATUS, declaration_event_data
+from customs.events import declaration_event_data, declaration_event_type
 from customs.models import ClearanceDecision, Declaration, DeclarationStatus
 from customs.services.audit import SYSTEM, audit_actor, audit_record
 from ewtp.core.errors import InvalidTransition
@@ -17,7 +17,12 @@ from ewtp.events.bus import publish
 
 # Moves that decide (for now or for good); `decided_at` is the latest of them.
 _DECIDING = frozenset(
-    {DeclarationStatus.RELEASED, DeclarationStatus.HELD, DeclarationStatus.REJECTED}
+    {
+        DeclarationStatus.RELEASED,
+        DeclarationStatus.HELD,
+        DeclarationStatus.REJECTED,
+        DeclarationStatus.CANCELLED,
+    }
 )
 
 
@@ -27,8 +32,11 @@ def declaration_lock(declaration: Declaration) -> Declaration:
 
 def publish_declaration(declaration: Declaration, decision: ClearanceDecision) -> None:
     declaration = Declaration.objects.select_related("merchant", "submitter").get(pk=declaration.pk)
+    event_type = declaration_event_type(declaration)
+    if event_type is None:
+        return
     publish(
-        type=EVENT_FOR_STATUS[declaration.status],
+        type=event_type,
         data=declaration_event_data(declaration, decision),
         recipients=[declaration.submitter, declaration.merchant],
     )
@@ -45,6 +53,8 @@ def audit_decision(
         object_id=str(declaration.pk),
         payload={
             "order_reference": declaration.order_reference,
+            "submitter_reference": declaration.submitter_reference,
+            "version": declaration.version,
             "from_status": decision.from_status,
             "to_status": decision.to_status,
             "reason_code": decision.reason_code,

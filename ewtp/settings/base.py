@@ -194,6 +194,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "customs.hold_overdue_information_requests",
         "schedule": 300.0,
     },
+    # Daily: exports released over 90 days ago without a confirmed exit raise an alert.
+    "customs-flag-missing-export-exits": {
+        "task": "customs.flag_missing_export_exits",
+        "schedule": crontab(hour=4, minute=13),
+    },
     # Daily, after midnight UTC: lapsed certificates unpublish, merchants warned 30 days ahead.
     "marketplace-certificates-check": {
         "task": "marketplace.certificates_check",

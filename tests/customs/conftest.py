@@ -11,3 +11,7 @@ def trade(db: None) -> Trade:
     built = trade_setup()
     product(built)
     return built
+
+
+# Brokers, carriers and the nomenclature their EU filings are checked against.
+from tests.customs.filing_setup import broker, broker_client, nomenclature  # noqa: E402, F401

@@ -54,9 +54,13 @@ def test_declarations_filter_by_status(trade, partner_client):
     pay(trade, place(trade))
     client = partner_client(trade.marketplace, scopes=["declarations:read"])
 
-    submitted = client.get(URL, {"status": "submitted"}).json()["results"]
+    # The released order's goods were also declared for export (still submitted): the regime
+    # filter keeps to the orders' own declarations.
+    submitted = client.get(URL, {"status": "submitted", "regime": "CN_CBEC"}).json()["results"]
+    exports = client.get(URL, {"regime": "EU_EXPORT"}).json()["results"]
 
     assert [d["status"] for d in submitted] == ["submitted"]
+    assert [d["order_reference"] for d in exports] == [cleared.reference]
 
 
 @pytest.mark.parametrize(
@@ -72,9 +76,9 @@ def test_bad_filters_are_a_400_problem(trade, partner_client, params, field):
     assert [e["field"] for e in response.json()["errors"]] == [field]
 
 
-def test_carriers_and_keys_without_the_scope_are_refused(trade, partner_client):
-    carrier = partner_client(trade.carrier)
+def test_ground_handlers_and_keys_without_the_scope_are_refused(trade, make_org, partner_client):
+    handler = partner_client(make_org(OrganizationKind.GROUND_HANDLER))
     no_scope = partner_client(trade.marketplace, scopes=["orders:read"])
 
-    assert carrier.get(URL).json()["code"] == "organization_kind_not_allowed"
+    assert handler.get(URL).json()["code"] == "organization_kind_not_allowed"
     assert no_scope.get(URL).json()["code"] == "scope_missing"
