@@ -85,4 +85,5 @@ def declarations_by_order(
         for declaration in declaration_list(organization=organization).filter(
             order_id__in=list(order_ids)
         )
+        if declaration.order_id is not None
     }
