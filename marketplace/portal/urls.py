@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from marketplace.portal import listings, orders
+from marketplace.portal import listings, orders, payouts
 
 urlpatterns = [
     path("listings/", listings.listing_list, name="listings"),
@@ -17,4 +17,6 @@ urlpatterns = [
     path("listings/<uuid:product_id>/archive/", listings.listing_archive, name="listing-archive"),
     path("orders/", orders.order_list, name="orders"),
     path("orders/<uuid:order_id>/", orders.order_detail, name="order-detail"),
+    path("payouts/", payouts.payout_list, name="payouts"),
+    path("payouts/<uuid:statement_id>/", payouts.payout_detail, name="payout-detail"),
 ]
