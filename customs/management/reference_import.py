@@ -8,7 +8,7 @@ from typing import TextIO, TypeVar
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from customs.management.progress import ProgressBar, count_data_lines
+from ewtp.core.progress import ProgressBar, count_data_lines
 from customs.reference_csv import ReferenceFileError
 from customs.services import ReferenceImportRejected, ReferenceLoadReport
 

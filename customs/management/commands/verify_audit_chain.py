@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from customs.management.progress import ProgressBar
+from ewtp.core.progress import ProgressBar
 from customs.models import AuditEntry
 from customs.services import audit_chain_verify
 
