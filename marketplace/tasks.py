@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
 from datetime import timedelta
 
 from celery import shared_task
@@ -10,6 +12,9 @@ from django.utils import timezone
 from ewtp.core.jobs import transient_retries
 from marketplace import selectors, services
 from marketplace.ecb import ecb_rates
+from marketplace.models import ImportJob
+
+logger = logging.getLogger(__name__)
 
 # The ECB revises a rate rarely and only for recent days; two weeks back covers holidays.
 RATES_LOOKBACK = timedelta(days=14)
@@ -39,3 +44,22 @@ def load_exchange_rates() -> int:
     latest = selectors.exchange_rate_latest_date()
     since = min(latest, timezone.localdate()) - RATES_LOOKBACK if latest else None
     return services.exchange_rates_load(rates=ecb_rates(since=since)).created
+
+
+# Within the broker's visibility timeout (900 s), so a running import is never handed out twice.
+@shared_task(
+    name="marketplace.imports.import_catalog",
+    **transient_retries(max_retries=5),
+    soft_time_limit=780,
+    time_limit=840,
+)
+def import_catalog(job_id: str) -> str | None:
+    """Run one catalogue import job (queue `imports`); a finished job is left as it is and a
+    redelivered one resumes after its last committed batch."""
+    from marketplace.catalog_io import import_job_run  # the services queue this task
+
+    try:
+        return import_job_run(job_id=uuid.UUID(job_id)).status
+    except ImportJob.DoesNotExist:
+        logger.warning("catalogue import skipped: no job %s", job_id)
+        return None

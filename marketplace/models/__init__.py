@@ -1,5 +1,6 @@
 """The marketplace's data: merchants, listings, orders and payments, exchange rates."""
 
+from marketplace.models.imports import CatalogFileFormat, ImportJob, ImportJobStatus
 from marketplace.models.merchants import (
     MERCHANT_TRANSITIONS,
     MerchantContact,
@@ -45,10 +46,13 @@ __all__ = [
     "MERCHANT_TRANSITIONS",
     "ORDER_TRANSITIONS",
     "PRODUCT_TRANSITIONS",
+    "CatalogFileFormat",
     "Category",
     "CertificateKind",
     "ExchangeRate",
     "ExchangeRateSource",
+    "ImportJob",
+    "ImportJobStatus",
     "Language",
     "MerchantContact",
     "MerchantProfile",
