@@ -9,7 +9,7 @@ from marketplace.catalog_io.exporting import (
     catalog_rows,
     catalog_xlsx,
 )
-from marketplace.catalog_io.reading import CatalogFileError
+from marketplace.catalog_io.reading import CatalogFileError, inspect, max_bytes
 from marketplace.catalog_io.selectors import import_job_get, import_job_list
 from marketplace.catalog_io.services import (
     ImportSummary,
@@ -31,4 +31,6 @@ __all__ = [
     "import_job_get",
     "import_job_list",
     "import_job_run",
+    "inspect",
+    "max_bytes",
 ]

@@ -3,6 +3,11 @@ confirm payments. Parse, authorise, call one service, render."""
 
 from __future__ import annotations
 
+from marketplace.api.views.catalog import (
+    CatalogExportApi,
+    CatalogImportCreateApi,
+    CatalogImportDetailApi,
+)
 from marketplace.api.views.listings import ListingDetailApi, ListingSearchApi
 from marketplace.api.views.orders import (
     OrderCancelApi,
@@ -24,6 +29,9 @@ from marketplace.api.views.products import (
 )
 
 __all__ = [
+    "CatalogExportApi",
+    "CatalogImportCreateApi",
+    "CatalogImportDetailApi",
     "ListingDetailApi",
     "ListingSearchApi",
     "OrderCancelApi",
