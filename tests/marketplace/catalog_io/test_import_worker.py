@@ -3,6 +3,8 @@ the same file sent again changes nothing."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -17,7 +19,7 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 IMPORTS = "/api/v1/marketplace/catalog/imports/"
 
 
-def finished(client, location: str) -> dict[str, object] | None:
+def finished(client, location: str) -> dict[str, Any] | None:
     job = client.get(location).json()
     return job if job["status"] in ("succeeded", "failed") else None
 
