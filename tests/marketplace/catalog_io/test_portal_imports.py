@@ -24,7 +24,7 @@ PAGE = "/marketplace/catalog/imports/"
 @pytest.fixture
 def browser(trade) -> Client:
     client = Client()
-    client.force_login(UserFactory(organization=trade.merchant))
+    client.force_login(UserFactory.create(organization=trade.merchant))
     return client
 
 
@@ -83,7 +83,7 @@ def test_importing_starts_a_job_whose_page_refreshes_until_it_ends(browser):
 
 def test_another_merchants_job_page_and_progress_are_not_found(browser):
     stranger = Client()
-    stranger.force_login(UserFactory(organization=organization(OrganizationKind.MERCHANT)))
+    stranger.force_login(UserFactory.create(organization=organization(OrganizationKind.MERCHANT)))
     post_file(browser, csv_bytes([listing("A")]), "import")
     job = ImportJob.objects.get()
 
@@ -104,5 +104,5 @@ def test_the_export_downloads_the_catalogue(browser):
 def test_signed_out_visitors_go_to_sign_in_and_non_merchants_are_refused(trade):
     assert Client().get(PAGE).status_code == 302
     carrier = Client()
-    carrier.force_login(UserFactory(organization=trade.carrier))
+    carrier.force_login(UserFactory.create(organization=trade.carrier))
     assert carrier.get(PAGE).status_code == 403
