@@ -5,8 +5,9 @@ name, their translations and tiers), compared row by row, and written with bulk 
 updates; an unchanged row writes nothing. The rules are the services' own: `_check_listing`
 for a listing's data, `price_tiers_check` for its tiers, the variant checks, and — for a row
 that publishes, unpublishes or changes a listing on sale — the publish and unpublish services
-themselves (audit row and event included). If one of those refuses a row, the batch's writes
-are rolled back and the batch is written again without it, so a refused row never half lands.
+themselves, set-wise (`listings_move`: audit rows and events included). If one of those
+refuses a row, the batch's writes are rolled back and the batch is written again without it,
+so a refused row never half lands.
 """
 
 from __future__ import annotations
@@ -36,13 +37,16 @@ from marketplace.models import (
     SkuRegistration,
 )
 from marketplace.search import search_documents_refresh
-from marketplace.services import product_publish, product_unpublish
 from marketplace.services.product_details import (
     _check_attributes,
     _check_variant,
     price_tiers_check,
 )
-from marketplace.services.products import _check_listing, _check_publishable
+from marketplace.services.products import (
+    _check_listing,
+    listing_publish_problems,
+    listings_move,
+)
 
 BATCH_SIZE = 500
 IMPORT_REASON = "Catalogue import"
@@ -309,20 +313,20 @@ class CatalogImporter:
         )
 
     def _move_listings(self, plans: list[_ListingPlan]) -> dict[int, RowError]:
-        """Status moves through the services (rules, audit, event); a changed listing that
-        stays on sale must still meet the publishing rules, as `product_update` requires."""
-        refused: dict[int, RowError] = {}
-        for plan in plans:
-            try:
-                if plan.move == ProductStatus.PUBLISHED:
-                    product_publish(product=plan.target, today=self.today)
-                elif plan.move == ProductStatus.DRAFT:
-                    product_unpublish(product=plan.target, reason=IMPORT_REASON)
-                elif plan.target.status == ProductStatus.PUBLISHED:
-                    _check_publishable(plan.target, today=self.today, by_merchant=False)
-            except DomainError as error:
-                refused[plan.row.number] = _error(plan.row.number, error)
-        return refused
+        """Status moves through the listing services, set-wise (rules, audit, events); a
+        changed listing that stays on sale must still meet the publishing rules, as
+        `product_update` requires."""
+        by_id = {p.target.pk: p for p in plans}
+        refused: dict[Any, DomainError] = {}
+        for to, reason in ((ProductStatus.PUBLISHED, ""), (ProductStatus.DRAFT, IMPORT_REASON)):
+            moving = [p.target for p in plans if p.move == to]
+            if moving:
+                refused |= listings_move(products=moving, to=to, reason=reason, today=self.today)[1]
+        staying = [
+            p.target for p in plans if not p.move and p.target.status == ProductStatus.PUBLISHED
+        ]
+        refused |= listing_publish_problems(products=staying, today=self.today, by_merchant=False)
+        return {by_id[pk].row.number: _error(by_id[pk].row.number, e) for pk, e in refused.items()}
 
     # --- variants
 
