@@ -146,6 +146,12 @@ def _xlsx_lines(stream: IO[bytes]) -> Iterator[list[str]]:
         sheet = workbook.worksheets[0]
         for values in sheet.iter_rows(values_only=True):
             yield [_cell_text(value) for value in values]
+    except Exception as error:  # noqa: BLE001  # a damaged workbook fails in many ways, all the file's
+        raise CatalogFileError(
+            f"The workbook is damaged ({type(error).__name__}).",
+            code="file_malformed",
+            field="file",
+        ) from None
     finally:
         workbook.close()
 

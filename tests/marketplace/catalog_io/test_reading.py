@@ -4,6 +4,7 @@ file is refused before any row is looked at."""
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
 
@@ -100,3 +101,16 @@ def test_too_many_rows_or_bytes_are_refused_by_the_settings(settings):
         "file_too_many_rows"
     )
     assert refusal(b"sku\n", size=101).code == "file_too_large"
+
+
+def test_a_damaged_workbook_is_refused_as_malformed():
+    original = zipfile.ZipFile(io.BytesIO(xlsx_bytes([listing("A")])))
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(damaged, "w") as copy:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]  # cut in the middle of a row
+            copy.writestr(item, data)
+
+    assert refusal(damaged.getvalue()).code == "file_malformed"
