@@ -191,7 +191,7 @@ class CatalogImporter:
     ) -> list[_ListingPlan]:
         existing = {
             p.sku: p
-            for p in Product.objects.select_for_update()
+            for p in Product.objects.select_for_update(of=("self",))
             .filter(merchant=self.merchant, sku__in=[r.sku for r in rows])
             .select_related("merchant")
             .prefetch_related("translations", "price_tiers")

@@ -4,6 +4,7 @@ variants and tiers, idempotent re-imports, and a dry run that keeps nothing."""
 from __future__ import annotations
 
 import io
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -19,6 +20,7 @@ from marketplace.models import (
     ProductTranslation,
     ProductVariant,
 )
+from marketplace.services import product_certificate_add
 from tests.marketplace.catalog_io.files import csv_bytes, listing, variant, xlsx_bytes
 from tests.marketplace.flows import organization
 
@@ -234,3 +236,24 @@ def test_a_resumed_job_skips_the_batches_already_committed(trade, monkeypatch):
 
     assert (job.processed_rows, job.created_count, job.unchanged_count) == (6, 5, 0)
     assert codes(job.errors) == [(7, "sku", "sku_duplicate")]
+
+
+def test_a_refused_publication_leaves_the_listing_exactly_as_it_was(trade):
+    run(trade, csv_bytes([listing("A", status="draft"), listing("B")]))
+    draft = Product.objects.get(sku="A")
+    product_certificate_add(
+        product=draft, kind="health_certificate", number="HC-1", issuer="FASFC",
+        valid_from=date(2020, 1, 1), valid_until=date(2021, 1, 1),
+    )  # fmt: skip
+    before = Product.objects.get(sku="A").updated_at
+
+    job = run(trade, csv_bytes([listing("A", stock=7), listing("B", title_zh_hans="", stock=3)]))
+
+    assert codes(job.errors) == [
+        (2, "status", "listing_certificate_invalid"),
+        (3, "title_zh_hans", "listing_missing_chinese_title"),
+    ]
+    a, b = Product.objects.get(sku="A"), Product.objects.get(sku="B")
+    assert (a.status, a.stock, a.updated_at) == (ProductStatus.DRAFT, 100, before)
+    assert (b.status, b.stock) == (ProductStatus.PUBLISHED, 100)
+    assert b.translations.filter(language="zh-Hans").exists()
