@@ -183,3 +183,22 @@ def test_an_export_holds_only_the_merchants_own_catalogue(trade, partner_client)
     content = b"".join(other.get(EXPORT).streaming_content).decode("utf-8-sig")
 
     assert content.strip().splitlines() == [",".join(COLUMNS)]
+
+
+def test_an_upload_retried_with_its_idempotency_key_starts_one_job(trade, merchant_api):
+    content = csv_bytes([listing("A")])
+
+    def send():
+        return merchant_api.post(
+            IMPORTS,
+            {"file": SimpleUploadedFile("c.csv", content)},
+            format="multipart",
+            HTTP_IDEMPOTENCY_KEY="catalogue-2026-11-25",
+        )
+
+    first, again = send(), send()
+
+    assert (first.status_code, again.status_code) == (202, 202)
+    assert again.json()["id"] == first.json()["id"]
+    assert again["Idempotent-Replayed"] == "true"
+    assert ImportJob.objects.count() == 1
