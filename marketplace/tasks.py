@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
 from datetime import timedelta
 
 from celery import shared_task
@@ -10,7 +12,10 @@ from django.utils import timezone
 from ewtp.core.jobs import transient_retries
 from marketplace import selectors, services
 from marketplace.ecb import ecb_rates
+from marketplace.models import ImportJob
 from marketplace.services.campaigns import campaigns_end_expired
+
+logger = logging.getLogger(__name__)
 
 # The ECB revises a rate rarely and only for recent days; two weeks back covers holidays.
 RATES_LOOKBACK = timedelta(days=14)
@@ -81,3 +86,22 @@ def close_payout_statements() -> int:
     statement is returned as it is); returns how many are closed."""
     last_month = timezone.now().date().replace(day=1) - timedelta(days=1)
     return services.payout_statements_close_month(month=last_month)
+
+
+# Within the broker's visibility timeout (900 s), so a running import is never handed out twice.
+@shared_task(
+    name="marketplace.imports.import_catalog",
+    **transient_retries(max_retries=5),
+    soft_time_limit=780,
+    time_limit=840,
+)
+def import_catalog(job_id: str) -> str | None:
+    """Run one catalogue import job (queue `imports`); a finished job is left as it is and a
+    redelivered one resumes after its last committed batch."""
+    from marketplace.catalog_io import import_job_run  # the services queue this task
+
+    try:
+        return import_job_run(job_id=uuid.UUID(job_id)).status
+    except ImportJob.DoesNotExist:
+        logger.warning("catalogue import skipped: no job %s", job_id)
+        return None

@@ -8,9 +8,9 @@ from typing import TextIO, TypeVar
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from customs.management.progress import ProgressBar, count_data_lines
 from customs.reference_csv import ReferenceFileError
 from customs.services import ReferenceImportRejected, ReferenceLoadReport
+from ewtp.core.progress import ProgressBar, count_data_lines
 
 Row = TypeVar("Row")
 # Enough bad rows to see the pattern; the count covers the rest.

@@ -105,6 +105,11 @@ MEDIA_ROOT = BASE_DIR / "var" / "media"
 # Largest request body the API accepts; bigger bodies get a 413 problem before they are read.
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
+# Catalogue files (marketplace.catalog_io): bigger ones are refused whole; split them. Through
+# the API a file is also bound by API_MAX_BODY_BYTES.
+CATALOG_IMPORT_MAX_BYTES = env_int("CATALOG_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+CATALOG_IMPORT_MAX_ROWS = env_int("CATALOG_IMPORT_MAX_ROWS", 20_000)
+CATALOG_IMPORT_MAX_ERRORS_KEPT = env_int("CATALOG_IMPORT_MAX_ERRORS_KEPT", 500)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["ewtp.core.api.auth.ApiKeyAuthentication"],

@@ -47,6 +47,17 @@ urlpatterns = [
         views.ProductCertificateCreateApi.as_view(),
         name="marketplace-product-certificates",
     ),
+    path(
+        "catalog/imports/",
+        views.CatalogImportCreateApi.as_view(),
+        name="marketplace-catalog-imports",
+    ),
+    path(
+        "catalog/imports/<uuid:job_id>/",
+        views.CatalogImportDetailApi.as_view(),
+        name="marketplace-catalog-import",
+    ),
+    path("catalog/export/", views.CatalogExportApi.as_view(), name="marketplace-catalog-export"),
     path("listings/search/", views.ListingSearchApi.as_view(), name="marketplace-listings-search"),
     path(
         "listings/<uuid:listing_id>/",

@@ -11,6 +11,7 @@ from marketplace.models.campaigns import (
     DiscountKind,
     OrderLineDiscount,
 )
+from marketplace.models.imports import CatalogFileFormat, ImportJob, ImportJobStatus
 from marketplace.models.merchants import (
     MERCHANT_TRANSITIONS,
     MerchantContact,
@@ -79,6 +80,7 @@ __all__ = [
     "CampaignOptOut",
     "CampaignStatus",
     "CampaignStatusChange",
+    "CatalogFileFormat",
     "Category",
     "CertificateKind",
     "Checkout",
@@ -86,6 +88,8 @@ __all__ = [
     "DiscountKind",
     "ExchangeRate",
     "ExchangeRateSource",
+    "ImportJob",
+    "ImportJobStatus",
     "Language",
     "MerchantCommission",
     "MerchantContact",

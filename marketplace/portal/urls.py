@@ -1,6 +1,6 @@
 """The merchant's pages of the marketplace, under /marketplace/ in the portal."""
 
-from django.urls import path
+from django.urls import include, path
 
 from marketplace.portal import listings, orders, payouts
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("orders/<uuid:order_id>/", orders.order_detail, name="order-detail"),
     path("payouts/", payouts.payout_list, name="payouts"),
     path("payouts/<uuid:statement_id>/", payouts.payout_detail, name="payout-detail"),
+    path("catalog/", include("marketplace.portal.import_urls")),
 ]

@@ -127,22 +127,21 @@ def product_variant_update(
     return locked
 
 
-@transaction.atomic
-def product_price_tiers_set(
-    *, product: Product, tiers: Sequence[PriceTierRequest]
-) -> list[ProductPriceTier]:
-    """Replace a listing's quantity prices. Each tier starts above the minimum order quantity,
-    and buying more never costs more per unit than buying less."""
-    locked = _open_listing(product)
+def price_tiers_check(
+    *, tiers: Sequence[PriceTierRequest], unit_price: Decimal, min_order_quantity: int
+) -> list[PriceTierRequest]:
+    """The rules of a listing's quantity prices, without writing: each tier starts above the
+    minimum order quantity and the tier before it, and buying more never costs more per unit.
+    Returns the tiers in quantity order; raises on the first broken rule."""
     if len(tiers) > MAX_TIERS:
         raise DomainError(
             f"At most {MAX_TIERS} price tiers.", code="price_tiers_too_many", field="tiers"
         )
     ordered = sorted(tiers, key=lambda t: t.min_quantity)
-    previous_price = locked.unit_price
-    previous_quantity = max(locked.min_order_quantity, 1)
+    previous_price = unit_price
+    previous_quantity = max(min_order_quantity, 1)
     for tier in ordered:
-        index = tiers.index(tier)
+        index = list(tiers).index(tier)
         if tier.min_quantity <= previous_quantity:
             raise DomainError(
                 "Each tier starts above the minimum order quantity and the tier before it.",
@@ -156,6 +155,19 @@ def product_price_tiers_set(
                 field=f"tiers.{index}.unit_price",
             )
         previous_price, previous_quantity = tier.unit_price, tier.min_quantity
+    return ordered
+
+
+@transaction.atomic
+def product_price_tiers_set(
+    *, product: Product, tiers: Sequence[PriceTierRequest]
+) -> list[ProductPriceTier]:
+    """Replace a listing's quantity prices. Each tier starts above the minimum order quantity,
+    and buying more never costs more per unit than buying less."""
+    locked = _open_listing(product)
+    ordered = price_tiers_check(
+        tiers=tiers, unit_price=locked.unit_price, min_order_quantity=locked.min_order_quantity
+    )
     ProductPriceTier.objects.filter(product=locked).delete()
     created = ProductPriceTier.objects.bulk_create(
         ProductPriceTier(product=locked, min_quantity=t.min_quantity, unit_price=t.unit_price)

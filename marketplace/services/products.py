@@ -4,6 +4,7 @@ archive). Drafts may be incomplete; publishing checks everything a buyer and cus
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -139,34 +140,86 @@ def _check_listing(product: Product) -> None:
             )
 
 
-def _check_publishable(product: Product, *, today: date, by_merchant: bool = True) -> None:
-    """What must hold for a listing to be on sale. Raises on the first rule broken.
-    `by_merchant=False` skips the merchant's own standing (a change to a listing already on
-    sale: a suspended merchant may still correct stock)."""
-    if by_merchant and not merchant_is_approved(merchant=product.merchant):
-        raise PermissionDenied(
+def listing_publish_problems(
+    *, products: Sequence[Product], today: date, by_merchant: bool = True
+) -> dict[uuid.UUID, DomainError]:
+    """The first rule each of these listings breaks to be on sale, by listing id (absent:
+    publishable), in the same few queries for one listing or a thousand. `by_merchant=False`
+    skips the merchant's own standing (a change to a listing already on sale: a suspended
+    merchant may still correct stock)."""
+    if not products:
+        return {}
+    approved = {
+        merchant.pk: merchant_is_approved(merchant=merchant)
+        for merchant in {p.merchant_id: p.merchant for p in products}.values()
+    }
+    known = commodity_codes_known(codes={p.hs_code for p in products})
+    chinese = set(
+        ProductTranslation.objects.filter(
+            product__in=list(products), language=Language.ZH_HANS
+        ).values_list("product_id", flat=True)
+    )
+    certificates: dict[uuid.UUID, list[ProductCertificate]] = {}
+    for certificate in ProductCertificate.objects.filter(product__in=list(products), required=True):
+        certificates.setdefault(certificate.product_id, []).append(certificate)
+    problems: dict[uuid.UUID, DomainError] = {}
+    for product in products:
+        problem = _publish_problem(
+            product,
+            approved=approved[product.merchant_id] or not by_merchant,
+            hs_code_known=product.hs_code in known,
+            has_chinese_title=product.pk in chinese,
+            certificates=certificates.get(product.pk, []),
+            today=today,
+        )
+        if problem is not None:
+            problems[product.pk] = problem
+    return problems
+
+
+def _publish_problem(
+    product: Product,
+    *,
+    approved: bool,
+    hs_code_known: bool,
+    has_chinese_title: bool,
+    certificates: Sequence[ProductCertificate],
+    today: date,
+) -> DomainError | None:
+    """What must hold for a listing to be on sale: the first rule broken, or None."""
+    if not approved:
+        return PermissionDenied(
             "Only an approved merchant can publish listings.", code="merchant_not_approved"
         )
-    if not commodity_codes_known(codes=[product.hs_code]):
-        raise _refuse(
+    if not hs_code_known:
+        return _refuse(
             f"HS code {product.hs_code} is not in the nomenclature.", "hs_code_unknown", "hs_code"
         )
-    languages = set(product.translations.values_list("language", flat=True))
-    if CHINA in product.markets and Language.ZH_HANS not in languages:
+    if CHINA in product.markets and not has_chinese_title:
         # Chinese buyers must be able to read what they buy: no Chinese title, no sale in China.
-        raise _refuse(
+        return _refuse(
             "A listing for China needs a title in Simplified Chinese (zh-Hans).",
             "listing_missing_chinese_title",
             "translations.zh-Hans",
         )
-    for certificate in ProductCertificate.objects.filter(product=product, required=True):
+    for certificate in certificates:
         if not certificate.valid_from <= today <= certificate.valid_until:
-            raise _refuse(
+            return _refuse(
                 f"The required {certificate.get_kind_display()} certificate "
                 f"{certificate.number} is not valid on {today.isoformat()}.",
                 "listing_certificate_invalid",
                 "certificates",
             )
+    return None
+
+
+def _check_publishable(product: Product, *, today: date, by_merchant: bool = True) -> None:
+    """Raises on the first publishing rule the listing breaks (see listing_publish_problems)."""
+    problem = listing_publish_problems(
+        products=[product], today=today, by_merchant=by_merchant
+    ).get(product.pk)
+    if problem is not None:
+        raise problem
 
 
 def sku_register(*, merchant: Organization, sku: str) -> None:
@@ -320,33 +373,60 @@ def product_translation_set(
     return translation
 
 
+def listings_move(
+    *, products: Sequence[Product], to: ProductStatus, reason: str = "", today: date | None = None
+) -> tuple[list[Product], dict[uuid.UUID, DomainError]]:
+    """Move listings set-wise: lock them, check the transition table (and the publishing
+    rules), move, audit, publish each event to its merchant. Returns the moved listings and,
+    by id, why each other one was refused (those are left as they were)."""
+    locked = list(
+        Product.objects.select_for_update()
+        .select_related("merchant")
+        .filter(pk__in=[p.pk for p in products])
+        .order_by("pk")
+    )
+    refused: dict[uuid.UUID, DomainError] = {
+        p.pk: InvalidTransition(
+            f"A listing that is {p.status} cannot become {to}.",
+            code="listing_invalid_transition",
+        )
+        for p in locked
+        if not p.can_move_to(to)
+    }
+    if to == ProductStatus.PUBLISHED:
+        refused |= listing_publish_problems(
+            products=[p for p in locked if p.pk not in refused],
+            today=today or timezone.localdate(),
+        )
+    moving = [p for p in locked if p.pk not in refused]
+    previous = {p.pk: p.status for p in moving}
+    now = timezone.now()
+    Product.objects.filter(pk__in=list(previous)).update(status=to, updated_at=now)
+    ProductStatusChange.objects.bulk_create(
+        ProductStatusChange(
+            product=p, from_status=previous[p.pk], to_status=to, reason=reason[:500], changed_at=now
+        )
+        for p in moving
+    )
+    for product in moving:
+        product.status, product.updated_at = to, now
+        publish(
+            type=LISTING_EVENT_FOR_STATUS[to],
+            data=listing_event_data(product, from_status=previous[product.pk], reason=reason),
+            recipients=[product.merchant],
+        )
+    return moving, refused
+
+
 def _product_move(
     *, product: Product, to: ProductStatus, reason: str = "", today: date | None = None
 ) -> Product:
-    """Lock the listing, check the transition table (and the publishing rules), move, audit,
-    publish the event to the merchant."""
-    locked = Product.objects.select_for_update().select_related("merchant").get(pk=product.pk)
-    if not locked.can_move_to(to):
-        raise InvalidTransition(
-            f"A listing that is {locked.status} cannot become {to}.",
-            code="listing_invalid_transition",
-        )
-    if to == ProductStatus.PUBLISHED:
-        _check_publishable(locked, today=today or timezone.localdate())
-    previous = locked.status
-    now = timezone.now()
-    locked.status = to
-    locked.updated_at = now
-    locked.save(update_fields=["status", "updated_at"])
-    ProductStatusChange.objects.create(
-        product=locked, from_status=previous, to_status=to, reason=reason[:500], changed_at=now
-    )
-    publish(
-        type=LISTING_EVENT_FOR_STATUS[to],
-        data=listing_event_data(locked, from_status=previous, reason=reason),
-        recipients=[locked.merchant],
-    )
-    return locked
+    moved, refused = listings_move(products=[product], to=to, reason=reason, today=today)
+    if product.pk in refused:
+        raise refused[product.pk]
+    if not moved:
+        raise Product.DoesNotExist
+    return moved[0]
 
 
 @transaction.atomic

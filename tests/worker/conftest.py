@@ -28,7 +28,7 @@ from ewtp.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = ROOT / ".venv" / "bin" / "celery"
-QUEUES = "clearance,routing,notifications,default"
+QUEUES = "clearance,routing,notifications,imports,default"
 WORKER_START_TIMEOUT = 30.0
 
 T = TypeVar("T")

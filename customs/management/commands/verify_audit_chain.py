@@ -11,9 +11,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from customs.management.progress import ProgressBar
 from customs.models import AuditEntry
 from customs.services import audit_chain_verify
+from ewtp.core.progress import ProgressBar
 
 
 class Command(BaseCommand):

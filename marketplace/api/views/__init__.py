@@ -14,6 +14,11 @@ from marketplace.api.views.campaigns import (
     CampaignResultsApi,
     RunningCampaignListApi,
 )
+from marketplace.api.views.catalog import (
+    CatalogExportApi,
+    CatalogImportCreateApi,
+    CatalogImportDetailApi,
+)
 from marketplace.api.views.landed_cost import BasketLandedCostApi, ListingLandedCostApi
 from marketplace.api.views.listings import ListingDetailApi, ListingSearchApi
 from marketplace.api.views.orders import (
@@ -49,6 +54,9 @@ __all__ = [
     "CampaignListingRemoveApi",
     "CampaignOptOutApi",
     "CampaignResultsApi",
+    "CatalogExportApi",
+    "CatalogImportCreateApi",
+    "CatalogImportDetailApi",
     "CheckoutDetailApi",
     "CheckoutListCreateApi",
     "ListingDetailApi",

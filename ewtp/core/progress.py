@@ -1,4 +1,5 @@
-"""A plain-text progress bar for long loads, on stderr so stdout keeps only the summary."""
+"""A plain-text progress bar for long loads and imports, on stderr so stdout keeps only the
+summary. Shared by the management commands of every app."""
 
 from __future__ import annotations
 
