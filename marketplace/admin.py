@@ -24,6 +24,7 @@ from marketplace.models import (
     CampaignStatusChange,
     Checkout,
     ExchangeRate,
+    ImportJob,
     MerchantCommission,
     MerchantContact,
     MerchantProfile,
@@ -53,6 +54,7 @@ if TYPE_CHECKING:  # generic in the stubs only; Django's classes are not subscri
     SubOrderInlineBase = admin.TabularInline[Order, Checkout]
     RefundInlineBase = admin.TabularInline[Refund, Order]
     StatementAdminBase = admin.ModelAdmin[PayoutStatement]
+    ImportJobAdminBase = admin.ModelAdmin[ImportJob]
     CommissionAdminBase = admin.ModelAdmin[MerchantCommission]
     PayoutLineInlineBase = admin.TabularInline[PayoutLine, PayoutStatement]
     RateAdminBase = admin.ModelAdmin[ExchangeRate]
@@ -80,7 +82,7 @@ else:
     CampaignListingInlineBase = CampaignChangeInlineBase = admin.TabularInline
     CheckoutAdminBase = RefundAdminBase = admin.ModelAdmin
     SubOrderInlineBase = RefundInlineBase = PayoutLineInlineBase = admin.TabularInline
-    StatementAdminBase = CommissionAdminBase = admin.ModelAdmin
+    StatementAdminBase = CommissionAdminBase = ImportJobAdminBase = admin.ModelAdmin
 
 Move = Callable[..., MerchantProfile]
 
@@ -487,6 +489,29 @@ class RefundAdmin(ReadOnly, RefundAdminBase):
     list_display = ["transaction_id", "provider", "order", "amount", "currency", "refunded_at"]
     list_select_related = ["provider", "order"]
     search_fields = ["transaction_id", "order__reference"]
+
+
+# --- catalogue imports (started by merchants in the portal or the API; staff read them)
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnly, ImportJobAdminBase):
+    list_display = [
+        "created_at",
+        "merchant",
+        "file_name",
+        "status",
+        "processed_rows",
+        "total_rows",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "error_count",
+    ]
+    list_filter = ["status", "file_format"]
+    list_select_related = ["merchant"]
+    search_fields = ["merchant__slug", "file_name", "=id"]
+    exclude = ["source"]  # the uploaded bytes, emptied when the job ends
 
 
 # --- payouts
