@@ -5,9 +5,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from customs.models import PARTNER_REGIMES, CommodityCode, Declaration
+from customs.models import (
+    PARTNER_REGIMES,
+    CommodityCode,
+    Declaration,
+    InformationRequest,
+    InformationRequestAttachment,
+)
 from ewtp.core.errors import NotFound
 from ewtp.core.models import Organization
 
@@ -87,3 +93,47 @@ def declarations_by_order(
         )
         if declaration.order_id is not None
     }
+
+
+def information_requests_of(
+    *, organization: Organization, declaration_id: uuid.UUID
+) -> list[InformationRequest]:
+    """The officers' questions on a declaration the organisation may see, oldest first, each
+    with its attachments (their bytes left unread)."""
+    return list(
+        InformationRequest.objects.filter(
+            declaration__in=Declaration.objects.visible_to(organization),
+            declaration_id=declaration_id,
+        ).prefetch_related(
+            Prefetch(
+                "attachments",
+                queryset=InformationRequestAttachment.objects.defer("content"),
+            )
+        )
+    )
+
+
+def information_request_get(
+    *, organization: Organization, declaration_id: uuid.UUID, request_id: int
+) -> InformationRequest:
+    found = InformationRequest.objects.filter(
+        declaration__in=Declaration.objects.visible_to(organization),
+        declaration_id=declaration_id,
+        pk=request_id,
+    ).first()
+    if found is None:
+        raise NotFound("No such request for information.")
+    return found
+
+
+def information_request_attachment_get(
+    *, organization: Organization, declaration_id: uuid.UUID, attachment_id: int
+) -> InformationRequestAttachment:
+    found = InformationRequestAttachment.objects.filter(
+        request__declaration__in=Declaration.objects.visible_to(organization),
+        request__declaration_id=declaration_id,
+        pk=attachment_id,
+    ).first()
+    if found is None:
+        raise NotFound("No such attachment.")
+    return found

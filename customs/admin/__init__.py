@@ -7,7 +7,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html_join
+from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 
 from customs.admin.decisions import DecisionActions
 from customs.admin.filings import (
@@ -23,6 +29,8 @@ from customs.models import (
     CommodityCode,
     Declaration,
     DeclarationLine,
+    InformationRequest,
+    InformationRequestAttachment,
     QuotaLedgerEntry,
     RuleHit,
     TariffLine,
@@ -37,10 +45,12 @@ if TYPE_CHECKING:  # generic in the stubs only; Django's classes are not subscri
     LineInlineBase = admin.TabularInline[DeclarationLine, Declaration]
     DecisionInlineBase = admin.TabularInline[ClearanceDecision, Declaration]
     RuleHitInlineBase = admin.TabularInline[RuleHit, Declaration]
+    RfiInlineBase = admin.StackedInline[InformationRequest, Declaration]
 else:
     DeclarationAdminBase = CommodityCodeAdminBase = admin.ModelAdmin
     TariffLineAdminBase = QuotaLedgerAdminBase = AuditEntryAdminBase = admin.ModelAdmin
     LineInlineBase = DecisionInlineBase = RuleHitInlineBase = admin.TabularInline
+    RfiInlineBase = admin.StackedInline
 
 
 class ReadOnlyInline:
@@ -88,6 +98,43 @@ class ClearanceDecisionInline(ReadOnlyInline, DecisionInlineBase):
     )
 
 
+class InformationRequestInline(ReadOnlyInline, RfiInlineBase):
+    """The officers' questions and the trader's answers, with each document's SHA-256 and a
+    link to read it."""
+
+    model = InformationRequest
+    fields = readonly_fields = (
+        "reason_code",
+        "question",
+        "requested_at",
+        "deadline",
+        "answer",
+        "answered_at",
+        "lapsed_at",
+        "documents",
+    )
+
+    @admin.display(description="Documents")
+    def documents(self, rfi: InformationRequest) -> str:
+        files = rfi.attachments.defer("content")
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                '<a href="{}">{}</a> ({} bytes, SHA-256 <code>{}</code>)',
+                (
+                    (
+                        reverse("admin:customs_declaration_attachment", args=[f.pk]),
+                        f.file_name,
+                        f.size,
+                        f.sha256,
+                    )
+                    for f in files
+                ),
+            )
+            or "—"
+        )
+
+
 @admin.register(Declaration)
 class DeclarationAdmin(DecisionActions, DeclarationAdminBase):
     list_display = [
@@ -122,8 +169,31 @@ class DeclarationAdmin(DecisionActions, DeclarationAdminBase):
         DeclarationDocumentInline,
         DeclarationVersionInline,
         RuleHitInline,
+        InformationRequestInline,
         ClearanceDecisionInline,
     ]
+
+    def get_urls(self) -> list[URLPattern]:
+        own = [
+            path(
+                "attachments/<int:attachment_id>/",
+                self.admin_site.admin_view(self.attachment_view),
+                name="customs_declaration_attachment",
+            )
+        ]
+        return own + super().get_urls()
+
+    def attachment_view(self, request: HttpRequest, attachment_id: int) -> HttpResponse:
+        """A trader's document, for officers who may see declarations."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        attachment = get_object_or_404(InformationRequestAttachment, pk=attachment_id)
+        response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=attachment.file_name
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
     @admin.display(description="Reference")
     def reference(self, declaration: Declaration) -> str:

@@ -490,6 +490,7 @@ from customs.models.filing import (  # noqa: E402  (they refer to Declaration by
 )
 from customs.models.review import (  # noqa: E402  (they refer to Declaration by name)
     InformationRequest,
+    InformationRequestAttachment,
     OfficerReasonCode,
     ReleaseApproval,
 )
@@ -510,6 +511,7 @@ __all__ = [
     "DeclarationVersion",
     "ExportExitAlert",
     "InformationRequest",
+    "InformationRequestAttachment",
     "Jurisdiction",
     "Lane",
     "MerchantTrust",

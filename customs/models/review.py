@@ -103,3 +103,31 @@ class InformationRequest(models.Model):
     @property
     def open(self) -> bool:
         return self.answered_at is None and self.lapsed_at is None
+
+
+class InformationRequestAttachment(models.Model):
+    """A document the trader sent with an answer: kept whole, with its SHA-256 so that what the
+    officer read can be shown to be what was sent (the hash is also in the audit trail)."""
+
+    request = models.ForeignKey(
+        InformationRequest, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+    uploaded_by = models.CharField(max_length=64, help_text="Who sent it, as the audit trail says")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(size__gt=0), name="rfi_attachment_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(sha256__regex=r"^[0-9a-f]{64}$"), name="rfi_attachment_sha256"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.size} bytes, sha256 {self.sha256[:12]}…)"

@@ -3,14 +3,21 @@ closes it; unanswered past the deadline, the declaration goes on hold (a beat jo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from customs.attachments import AttachmentUpload, attachments_check
 from customs.events import DECLARATION_INFORMATION_REQUESTED
-from customs.models import Declaration, DeclarationStatus, InformationRequest
+from customs.models import (
+    Declaration,
+    DeclarationStatus,
+    InformationRequest,
+    InformationRequestAttachment,
+)
 from customs.models.review import RFI_UNANSWERED
 from customs.services.audit import SYSTEM, audit_actor, audit_record
 from customs.services.decisions import decision_reason_check
@@ -82,23 +89,53 @@ def declaration_request_information(
 
 
 @transaction.atomic
-def information_request_answer(*, request: InformationRequest, answer: str) -> InformationRequest:
-    """The trader's answer; a request that lapsed or was answered stays as it was (409)."""
+def information_request_answer(
+    *,
+    request: InformationRequest,
+    answer: str,
+    attachments: Sequence[AttachmentUpload] = (),
+    actor: str = SYSTEM,
+) -> InformationRequest:
+    """The trader's answer, with the documents asked for; a request that lapsed or was
+    answered stays as it was (409). Attachments are checked by their content, not their name
+    (PDF, PNG or JPEG, within the size limit), kept whole with their SHA-256, and the hashes
+    go into the audit trail with the answer."""
     locked = InformationRequest.objects.select_for_update().get(pk=request.pk)
     if not locked.open:
         raise InvalidTransition("This request is closed.", code="information_request_closed")
     answer = answer.strip()
     if not answer:
         raise DomainError("An answer cannot be empty.", code="answer_required", field="answer")
+    checked = attachments_check(attachments)
+    now = timezone.now()
     locked.answer = answer[:4000]
-    locked.answered_at = timezone.now()
+    locked.answered_at = now
     locked.save(update_fields=["answer", "answered_at"])
+    InformationRequestAttachment.objects.bulk_create(
+        InformationRequestAttachment(
+            request=locked,
+            file_name=item.file_name,
+            content_type=item.content_type,
+            size=len(item.content),
+            sha256=item.sha256,
+            content=item.content,
+            uploaded_by=actor,
+            uploaded_at=now,
+        )
+        for item in checked
+    )
     audit_record(
-        actor=SYSTEM,
+        actor=actor,
         action="declaration.information_provided",
         object_type="declaration",
         object_id=str(locked.declaration_id),
-        payload={"request": locked.pk},
+        payload={
+            "request": locked.pk,
+            "attachments": [
+                {"file_name": item.file_name, "size": len(item.content), "sha256": item.sha256}
+                for item in checked
+            ],
+        },
     )
     return locked
 

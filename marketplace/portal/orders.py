@@ -130,6 +130,13 @@ def order_detail(
                 if declaration is not None
                 else []
             ),
+            "information_requests": (
+                customs.information_requests_of(
+                    organization=merchant, declaration_id=declaration.pk
+                )
+                if declaration is not None
+                else []
+            ),
             "shipment": shipment,
             "events": list(reversed(events)),
         },

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from marketplace.portal import listings, orders, payouts
+from marketplace.portal import information_requests, listings, orders, payouts
 
 urlpatterns = [
     path("listings/", listings.listing_list, name="listings"),
@@ -17,6 +17,16 @@ urlpatterns = [
     path("listings/<uuid:product_id>/archive/", listings.listing_archive, name="listing-archive"),
     path("orders/", orders.order_list, name="orders"),
     path("orders/<uuid:order_id>/", orders.order_detail, name="order-detail"),
+    path(
+        "orders/<uuid:order_id>/information-requests/<int:request_id>/answer/",
+        information_requests.information_request_answer,
+        name="order-information-answer",
+    ),
+    path(
+        "orders/<uuid:order_id>/attachments/<int:attachment_id>/",
+        information_requests.information_request_attachment,
+        name="order-attachment",
+    ),
     path("payouts/", payouts.payout_list, name="payouts"),
     path("payouts/<uuid:statement_id>/", payouts.payout_detail, name="payout-detail"),
     path("catalog/", include("marketplace.portal.import_urls")),
