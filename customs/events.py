@@ -16,6 +16,8 @@ DECLARATION_INSPECTION = "customs.declaration.inspection"
 DECLARATION_CANCELLED = "customs.declaration.cancelled"
 # Not a status: the trader is asked for information (the declaration keeps its status).
 DECLARATION_INFORMATION_REQUESTED = "customs.declaration.information_requested"
+# Released goods came back in time as a CBEC return: the tax assessed on them is not due.
+DECLARATION_TAX_CANCELLED = "customs.declaration.tax_cancelled"
 
 EVENT_FOR_STATUS: dict[str, str] = {
     DeclarationStatus.SUBMITTED: DECLARATION_SUBMITTED,

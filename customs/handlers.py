@@ -7,7 +7,12 @@ import uuid
 from decimal import Decimal
 
 from customs import events as customs_events
-from customs.services import DeclarationLineRequest, declaration_submit, export_declaration_file
+from customs.services import (
+    DeclarationLineRequest,
+    declaration_submit,
+    declaration_tax_cancel,
+    export_declaration_file,
+)
 from ewtp.core.models import Organization
 from ewtp.events.bus import subscribe
 from ewtp.events.models import OutboxEvent
@@ -44,3 +49,15 @@ def on_declaration_released(event: OutboxEvent) -> None:
     # An order's goods released for China leave the EU: from Belgium they are declared for
     # export (customs.services.exports decides whether they leave from there).
     export_declaration_file(import_declaration_id=uuid.UUID(str(event.data["id"])))
+
+
+@subscribe(marketplace_events.ORDER_RETURNED)
+def on_order_returned(event: OutboxEvent) -> None:
+    # The marketplace moved the order to `returned` only inside the CBEC return windows. Goods
+    # bound elsewhere had no CBEC declaration, so no tax of ours to cancel.
+    if event.data.get("destination_country") != "CN":
+        return
+    declaration_tax_cancel(
+        order_id=uuid.UUID(str(event.data["id"])),
+        reason=f"goods of order {event.data['reference']} returned to the bonded hub",
+    )

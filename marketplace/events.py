@@ -31,6 +31,8 @@ ORDER_CANCELLED = "marketplace.order.cancelled"
 ORDER_EXPIRED = "marketplace.order.expired"
 ORDER_COMPLETED = "marketplace.order.completed"
 ORDER_REFUNDED = "marketplace.order.refunded"
+ORDER_RETURN_REQUESTED = "marketplace.order.return_requested"
+ORDER_RETURNED = "marketplace.order.returned"
 REFUND_RECORDED = "marketplace.refund.recorded"
 
 MERCHANT_UNDER_REVIEW = "marketplace.merchant.under_review"
@@ -69,6 +71,8 @@ EVENT_FOR_STATUS: dict[str, str] = {
     OrderStatus.EXPIRED: ORDER_EXPIRED,
     OrderStatus.COMPLETED: ORDER_COMPLETED,
     OrderStatus.REFUNDED: ORDER_REFUNDED,
+    OrderStatus.RETURN_REQUESTED: ORDER_RETURN_REQUESTED,
+    OrderStatus.RETURNED: ORDER_RETURNED,
 }
 
 

@@ -293,6 +293,8 @@ class Declaration(models.Model):
     vat = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     checkout_vat = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     total_tax = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    # Set when released goods came back in time as a CBEC return: the assessed tax is not due.
+    tax_cancelled_at = models.DateTimeField(null=True, blank=True)
 
     objects = DeclarationQuerySet.as_manager()
 

@@ -61,6 +61,7 @@ from customs.services.quota import (
     quota_used,
     quota_year,
 )
+from customs.services.returns import declaration_tax_cancel
 from customs.services.risk import RiskOutcome, declaration_risk_assess
 from customs.services.tariff import tariff_lines_import
 from customs.services.tax_quotes import (
@@ -106,6 +107,7 @@ __all__ = [
     "declaration_request_information",
     "declaration_risk_assess",
     "declaration_submit",
+    "declaration_tax_cancel",
     "declaration_tax_request",
     "export_declaration_file",
     "export_reference",

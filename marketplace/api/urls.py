@@ -121,6 +121,16 @@ urlpatterns = [
         name="marketplace-order-refunds",
     ),
     path(
+        "orders/<uuid:order_id>/return/",
+        views.OrderReturnRequestApi.as_view(),
+        name="marketplace-order-return",
+    ),
+    path(
+        "orders/<uuid:order_id>/return-received/",
+        views.OrderReturnReceivedApi.as_view(),
+        name="marketplace-order-return-received",
+    ),
+    path(
         "orders/<uuid:order_id>/complete/",
         views.OrderCompleteApi.as_view(),
         name="marketplace-order-complete",

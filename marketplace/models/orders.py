@@ -29,6 +29,8 @@ class OrderStatus(models.TextChoices):
     EXPIRED = "expired", "Expired unpaid"
     COMPLETED = "completed", "Completed"
     REFUNDED = "refunded", "Refunded in full"
+    RETURN_REQUESTED = "return_requested", "Return requested"
+    RETURNED = "returned", "Returned to the bonded hub"
 
 
 # Every move an order may make. Anything else is an InvalidTransition (409).
@@ -52,7 +54,13 @@ ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
     OrderStatus.REJECTED: frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED}),
     OrderStatus.CLEARED: frozenset({OrderStatus.HANDED_TO_LOGISTICS}),
     OrderStatus.HANDED_TO_LOGISTICS: frozenset({OrderStatus.DELIVERED}),
-    OrderStatus.DELIVERED: frozenset({OrderStatus.COMPLETED, OrderStatus.REFUNDED}),
+    OrderStatus.DELIVERED: frozenset(
+        {OrderStatus.COMPLETED, OrderStatus.REFUNDED, OrderStatus.RETURN_REQUESTED}
+    ),
+    # A CBEC return: asked for within 30 days of release, goods back within 45 (GACC 2018
+    # No. 194); a buyer who keeps the goods after all leaves the order to complete.
+    OrderStatus.RETURN_REQUESTED: frozenset({OrderStatus.RETURNED, OrderStatus.COMPLETED}),
+    OrderStatus.RETURNED: frozenset({OrderStatus.REFUNDED}),
     OrderStatus.COMPLETED: frozenset(),
     OrderStatus.REFUNDED: frozenset(),
     OrderStatus.CANCELLED: frozenset(),
@@ -68,6 +76,7 @@ REFUNDABLE = frozenset(
         OrderStatus.REJECTED,
         OrderStatus.CANCELLED,
         OrderStatus.DELIVERED,
+        OrderStatus.RETURNED,
     }
 )
 # Goods of an order refunded from these never left the hub: their stock goes back on sale.
@@ -84,6 +93,7 @@ class QuotaState(models.TextChoices):
     RESERVED = "reserved", "Reserved"
     COMMITTED = "committed", "Committed at clearance"
     RELEASED = "released", "Released"
+    RETURNED = "returned", "Given back: the goods were returned"
 
 
 class Checkout(models.Model):

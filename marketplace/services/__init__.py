@@ -56,6 +56,7 @@ from marketplace.services.products import (
     product_update,
 )
 from marketplace.services.rates import RatesLoaded, exchange_rates_load
+from marketplace.services.returns import order_return_receive, order_return_request
 
 __all__ = [
     "EXPIRY_BATCH",
@@ -90,6 +91,8 @@ __all__ = [
     "order_place",
     "order_record_customs_submission",
     "order_reject",
+    "order_return_receive",
+    "order_return_request",
     "orders_expire_unpaid",
     "payment_confirm",
     "payout_statements_build",

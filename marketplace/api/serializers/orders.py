@@ -64,6 +64,16 @@ class OrderCancelInput(StrictSerializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
+class OrderReturnRequestInput(StrictSerializer):
+    reason = serializers.CharField(max_length=500, help_text="Why the buyer sends the goods back")
+
+
+class OrderReturnReceivedInput(StrictSerializer):
+    received_at = AwareDateTimeField(
+        required=False, help_text="When the goods were back in the bonded hub; now if omitted"
+    )
+
+
 class OrderLineDiscountOutput(serializers.Serializer[Any]):
     campaign_id = serializers.UUIDField()
     amount = MoneyAmountField(help_text="Taken off the line's price times its quantity")

@@ -30,6 +30,8 @@ from marketplace.api.views.orders import (
     OrderListCreateApi,
     OrderPaymentCreateApi,
     OrderRefundCreateApi,
+    OrderReturnReceivedApi,
+    OrderReturnRequestApi,
 )
 from marketplace.api.views.products import (
     ProductArchiveApi,
@@ -68,6 +70,8 @@ __all__ = [
     "OrderListCreateApi",
     "OrderPaymentCreateApi",
     "OrderRefundCreateApi",
+    "OrderReturnReceivedApi",
+    "OrderReturnRequestApi",
     "ProductArchiveApi",
     "ProductCertificateCreateApi",
     "ProductDetailApi",

@@ -23,6 +23,8 @@ from marketplace.api.serializers import (
     OrderListQuery,
     OrderOutput,
     OrderPlaceInput,
+    OrderReturnReceivedInput,
+    OrderReturnRequestInput,
     PaymentConfirmInput,
     PaymentOutput,
     RefundInput,
@@ -178,6 +180,49 @@ class OrderCompleteApi(PartnerApi):
         organization = self.organization(request)
         order = selectors.order_get(organization=organization, order_id=order_id)
         order = services.order_complete(order=order, reason=data.validated_data["reason"])
+        return Response(_order_output(organization, order))
+
+
+class OrderReturnRequestApi(PartnerApi):
+    """The buyer sends delivered goods back (CBEC: asked within 30 days of customs' release)."""
+
+    required_scopes = {"POST": Scope.ORDERS_WRITE}
+    allowed_kinds = {OrganizationKind.MARKETPLACE}
+
+    @extend_schema(
+        operation_id="orders_return_request",
+        request=OrderReturnRequestInput,
+        responses={200: OrderOutput, 400: INVALID, 404: NOT_FOUND, 409: CONFLICT, 422: REFUSED},
+    )
+    def post(self, request: Request, order_id: uuid.UUID) -> Response:
+        data = OrderReturnRequestInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        organization = self.organization(request)
+        order = selectors.order_get(organization=organization, order_id=order_id)
+        order = services.order_return_request(order=order, reason=data.validated_data["reason"])
+        return Response(_order_output(organization, order))
+
+
+class OrderReturnReceivedApi(PartnerApi):
+    """The returned goods are back in the bonded hub (CBEC: within 45 days of release): the
+    buyer's annual allowance comes back and customs cancels the tax."""
+
+    required_scopes = {"POST": Scope.ORDERS_WRITE}
+    allowed_kinds = {OrganizationKind.MARKETPLACE}
+
+    @extend_schema(
+        operation_id="orders_return_received",
+        request=OrderReturnReceivedInput,
+        responses={200: OrderOutput, 400: INVALID, 404: NOT_FOUND, 409: CONFLICT, 422: REFUSED},
+    )
+    def post(self, request: Request, order_id: uuid.UUID) -> Response:
+        data = OrderReturnReceivedInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        organization = self.organization(request)
+        order = selectors.order_get(organization=organization, order_id=order_id)
+        order = services.order_return_receive(
+            order=order, received_at=data.validated_data.get("received_at")
+        )
         return Response(_order_output(organization, order))
 
 

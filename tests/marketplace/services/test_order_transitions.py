@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -19,6 +20,8 @@ from marketplace.services import (
     order_hold,
     order_record_customs_submission,
     order_reject,
+    order_return_receive,
+    order_return_request,
 )
 from marketplace.services.orders import order_mark_paid, order_refund_in_full
 from tests.marketplace.flows import place
@@ -42,7 +45,22 @@ MOVES: dict[str, Callable[[Order], Any]] = {
     OrderStatus.REFUNDED: lambda o: order_refund_in_full(
         order=o, reason="buyer refunded", return_stock=False
     ),
+    OrderStatus.RETURN_REQUESTED: lambda o: order_return_request(
+        order=released_yesterday(o), reason="wrong size"
+    ),
+    OrderStatus.RETURNED: lambda o: order_return_receive(order=released_yesterday(o)),
 }
+
+
+def released_yesterday(order: Order) -> Order:
+    """Arrange: customs released the goods a day ago (the return windows count from then)."""
+    OrderStatusChange.objects.create(
+        order=order,
+        from_status=OrderStatus.CUSTOMS_SUBMITTED,
+        to_status=OrderStatus.CLEARED,
+        changed_at=timezone.now() - timedelta(days=1),
+    )
+    return order
 
 
 def test_every_status_has_a_row_in_the_table():
@@ -50,6 +68,7 @@ def test_every_status_has_a_row_in_the_table():
     assert ORDER_TRANSITIONS[OrderStatus.DELIVERED] == {
         OrderStatus.COMPLETED,
         OrderStatus.REFUNDED,
+        OrderStatus.RETURN_REQUESTED,
     }
     for final in (
         OrderStatus.CANCELLED,
