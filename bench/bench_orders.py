@@ -16,7 +16,7 @@ import random
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import requests
@@ -25,6 +25,7 @@ from django.db import connection
 from django.utils import timezone
 
 from bench.harness import BenchContext, BenchResult, percentile
+from customs.buyer_ids import check_character
 from ewtp.core.models import Organization, OrganizationKind
 from ewtp.core.services import api_key_issue
 from marketplace.models import Order, Product, ProductStatus
@@ -33,6 +34,8 @@ CLIENTS = 16
 DESTINATIONS = ("PVG", "HGH", "SZX", "CGO", "CKG")
 STOCK = 10_000_000
 RUN = f"{int(time.time()):x}"  # order references stay unique across runs on one database
+# New buyers on every run: a buyer's CBEC allowance is annual and the bench database persists.
+BUYERS_OFFSET = int(time.time()) % 50 * 20_000
 
 
 def _sizes(full: bool) -> dict[str, int]:
@@ -66,12 +69,21 @@ def _order_body(index: int, catalogue: dict[str, list[tuple[str, int]]]) -> dict
         "merchant": merchant,
         "payment_provider": _provider().slug,
         "buyer_name": f"Buyer {index}",
+        "buyer_id_number": _resident_id(index + BUYERS_OFFSET),
         "destination_country": "CN",
         "destination_airport": rng.choice(DESTINATIONS),
         "currency": "EUR",
         "presentment_currency": "CNY",
         "lines": [{"sku": sku, "quantity": moq} for sku, moq in listings],
     }
+
+
+def _resident_id(n: int) -> str:
+    """A valid PRC resident ID number of buyer `n`: every order has a buyer of its own, so
+    each checks and reserves a CBEC allowance no other order holds."""
+    born = date(1970, 1, 1) + timedelta(days=n // 1000)
+    first_17 = f"310115{born:%Y%m%d}{n % 1000:03d}"
+    return first_17 + check_character(first_17)
 
 
 def _provider() -> Organization:
