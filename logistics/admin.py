@@ -19,6 +19,7 @@ from logistics.models import (
     HouseWaybill,
     MasterWaybill,
     Shipment,
+    ShipmentException,
     ShipmentStatusChange,
     TrackingEvent,
     UldType,
@@ -147,6 +148,17 @@ class FlightAdmin(ReadOnly, FlightAdminBase):
     @admin.display(description="Remaining kg")
     def remaining(self, flight: Flight) -> Decimal:
         return flight.remaining_kg
+
+
+@admin.register(ShipmentException)
+class ShipmentExceptionAdmin(ReadOnly, admin.ModelAdmin):  # type: ignore[type-arg]  # see top
+    """Staff resolve exceptions in the hub's queue (/hub/exceptions/), with a note."""
+
+    list_display = ["shipment", "kind", "tracking_status", "since", "detected_at", "resolved_at"]
+    list_filter = ["kind", "tracking_status"]
+    search_fields = ["shipment__tracking_number"]
+    list_select_related = ["shipment"]
+    date_hierarchy = "detected_at"
 
 
 class TrackingEventInline(ReadOnly, EventInlineBase):

@@ -17,6 +17,8 @@ SHIPMENTS_BATCH_ROUTED = "logistics.shipments.batch_routed"
 # A booking undone (customs hold); the parcel waits at the hub for another flight.
 SHIPMENT_UNBOOKED = "logistics.shipment.unbooked"
 FLIGHT_CANCELLED = "logistics.flight.cancelled"
+# A parcel had no tracking report for longer than its status allows (the hub's exception queue).
+SHIPMENT_STALE = "logistics.shipment.stale"
 TRACKING_EVENT_RECORDED = "logistics.tracking_event.recorded"
 # The bulk path: one event per batch per recipient, listing the shipments that moved.
 TRACKING_BATCH_RECORDED = "logistics.tracking_events.batch_recorded"

@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -481,6 +482,12 @@ class Shipment(models.Model):
                 name="shipment_by_house_waybill",
                 condition=models.Q(house_waybill__isnull=False),
             ),
+            # The stale-parcel job's scan: parcels on their way that have been reported on.
+            models.Index(
+                fields=["tracking_status_at"],
+                name="shipment_in_transit_by_report",
+                condition=models.Q(tracking_status_at__isnull=False, delivered_at__isnull=True),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["tracking_number"], name="shipment_tracking_number"),
@@ -597,6 +604,66 @@ class TrackingEvent(models.Model):
         if not self._state.adding:
             raise ValueError("Tracking events are append-only.")
         super().save(*args, **kwargs)
+
+
+class ShipmentExceptionKind(models.TextChoices):
+    STALE = "stale", "No report for too long"
+
+
+class ShipmentExceptionQuerySet(models.QuerySet["ShipmentException"]):
+    def open(self) -> ShipmentExceptionQuerySet:
+        return self.filter(resolved_at__isnull=True)
+
+
+class ShipmentException(models.Model):
+    """Something about a parcel hub staff must look at, open until one of them resolves it
+    with a note. A stale parcel is flagged once per quiet spell: `since` is its last report,
+    so a parcel that goes quiet again after news is flagged again."""
+
+    kind = models.CharField(max_length=16, choices=ShipmentExceptionKind.choices)
+    shipment = models.ForeignKey(Shipment, on_delete=models.PROTECT, related_name="exceptions")
+    tracking_status = models.CharField(
+        max_length=32, choices=TrackingStatus.choices, help_text="Where the parcel stood"
+    )
+    since = models.DateTimeField(help_text="The last report before it went quiet")
+    detected_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(blank=True)
+
+    objects = ShipmentExceptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["detected_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["kind", "detected_at"],
+                name="shipment_exception_open",
+                condition=models.Q(resolved_at__isnull=True),
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shipment", "kind", "since"], name="shipment_exception_once_per_spell"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(resolved_at__isnull=True, resolved_by__isnull=True)
+                | (
+                    models.Q(resolved_at__isnull=False, resolved_by__isnull=False)
+                    & ~models.Q(note="")
+                ),
+                name="shipment_exception_resolved_by_someone_with_a_note",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.shipment_id} since {self.since:%Y-%m-%d %H:%M}"
 
 
 class RoutingRunStatus(models.TextChoices):

@@ -22,6 +22,8 @@ from logistics.models import (
     MasterWaybill,
     RoutingRun,
     Shipment,
+    ShipmentException,
+    ShipmentExceptionKind,
     TrackingEvent,
     WaitingReason,
 )
@@ -253,6 +255,38 @@ def public_tracking(*, tracking_number: str) -> PublicTracking:
         destination=_place(destination),
         eta=eta,
         events=timeline,
+    )
+
+
+# --- The hub staff's exception queue.
+
+EXCEPTION_QUEUE_SIZE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class ExceptionQueue:
+    kind: str | None
+    exceptions: list[ShipmentException]
+    open_by_kind: list[tuple[str, str, int]]  # kind, label, open exceptions
+    open_total: int
+
+
+def exception_queue(*, kind: str | None = None) -> ExceptionQueue:
+    """The open exceptions, oldest first (of one kind, if given), with the parcel each is
+    about, and how many are open of each kind."""
+    open_ = ShipmentException.objects.open()
+    shown = open_ if kind is None else open_.filter(kind=kind)
+    counts = dict(open_.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    labels = dict(ShipmentExceptionKind.choices)
+    return ExceptionQueue(
+        kind=kind,
+        exceptions=list(
+            shown.select_related("shipment", "shipment__flight").order_by("detected_at", "id")[
+                :EXCEPTION_QUEUE_SIZE
+            ]
+        ),
+        open_by_kind=[(k, labels[k], counts.get(k, 0)) for k in labels],
+        open_total=sum(counts.values()),
     )
 
 

@@ -8,6 +8,7 @@ from logistics.services.air_cargo import (
     uld_register,
     uld_types_load,
 )
+from logistics.services.exceptions import shipment_exception_resolve, shipments_flag_stale
 from logistics.services.network import (
     airport_ensure,
     airport_upsert,
@@ -48,7 +49,9 @@ __all__ = [
     "shipment_create",
     "shipment_customs_hold",
     "shipment_customs_release",
+    "shipment_exception_resolve",
     "shipment_route",
+    "shipments_flag_stale",
     "shipments_plan",
     "shipments_route_ready",
     "tracking_event_record",
