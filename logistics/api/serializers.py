@@ -305,6 +305,26 @@ class TrackingEventBatchOutput(serializers.Serializer[Any]):
     )
 
 
+class FsuLineOutput(serializers.Serializer[Any]):
+    line = serializers.IntegerField(help_text="1-based line number in the message")
+    status_code = serializers.CharField(help_text="The Cargo-IMP status code, e.g. DEP")
+    result = BatchResultField()
+    event_id = serializers.CharField(help_text="Derived from the line: the same on a replay")
+    id = serializers.UUIDField(required=False, help_text="The stored report (accepted only)")
+    code = RejectionCodeField(required=False, help_text="Why it was rejected")
+    field = serializers.CharField(required=False, help_text="The field at fault")
+    message = serializers.CharField(required=False)
+
+
+class FsuOutcomeOutput(serializers.Serializer[Any]):
+    awb_number = serializers.CharField(help_text="PPP-SSSSSSSC")
+    accepted = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    shipments_moved = serializers.IntegerField()
+    lines = FsuLineOutput(many=True, help_text="One per status line, in message order")
+
+
 # --- Public tracking (no personal data: no consignee, merchant, marketplace or order)
 
 

@@ -27,6 +27,7 @@ urlpatterns = [
         views.TrackingEventCreateApi.as_view(),
         name="logistics-tracking-events",
     ),
+    path("fsu/", views.FsuMessageApi.as_view(), name="logistics-fsu"),
     path(
         "tracking-events/batch/",
         views.TrackingEventBatchApi.as_view(),

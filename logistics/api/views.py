@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,9 +20,11 @@ from ewtp.core.errors import DomainError, NotFound
 from ewtp.core.models import OrganizationKind
 from ewtp.core.scopes import Scope
 from logistics import awb, selectors, services
+from logistics.api.parsers import MAX_MESSAGE_BYTES, PlainTextParser
 from logistics.api.serializers import (
     FlightListQuery,
     FlightOutput,
+    FsuOutcomeOutput,
     MasterWaybillCreateInput,
     MasterWaybillListQuery,
     MasterWaybillOutput,
@@ -222,6 +225,55 @@ _RESULT_KEYS = ("result", "event_id", "id", "code", "field", "message")
 
 def _result_row(result: services.ItemResult) -> tuple[Any, ...]:
     return (result.result, result.event_id, result.id, result.code, result.field, result.message)
+
+
+class FsuMessageApi(PartnerApi):
+    """A Cargo-IMP FSU message about one of your master air waybills, as `text/plain`.
+
+    Each status line (RCS, MAN, DEP, ARR, RCF, NFD, DLV, ...) is stored as a tracking report of
+    the MAWB and answered in order as `accepted`, `duplicate` (sending a message again adds
+    nothing) or `rejected` with the bulk ingest's code. A message that is not an FSU is refused
+    whole, with a code and the line at fault (`errors[0].field` is `line.<n>`)."""
+
+    required_scopes = {"POST": Scope.TRACKING_WRITE}
+    allowed_kinds = {OrganizationKind.CARRIER, OrganizationKind.GROUND_HANDLER}
+    parser_classes = [PlainTextParser]
+
+    @extend_schema(
+        operation_id="fsu_messages_create",
+        request={"text/plain": OpenApiTypes.STR},
+        responses={
+            200: OpenApiResponse(FsuOutcomeOutput, description="One result per status line"),
+            400: OpenApiResponse(
+                description="Not an FSU message: FSU_HEADER_INVALID, FSU_AWB_LINE_INVALID, "
+                "FSU_STATUS_UNKNOWN, FSU_LINE_INVALID, FSU_DATE_INVALID, FSU_STATION_UNKNOWN, "
+                "FSU_NO_STATUS, FSU_TOO_LONG, AWB_MALFORMED, AWB_CHECK_DIGIT_INVALID or "
+                "MESSAGE_NOT_TEXT, naming the line"
+            ),
+            413: OpenApiResponse(description=f"More than {MAX_MESSAGE_BYTES:,} bytes"),
+            415: OpenApiResponse(description="Send the message as text/plain"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        text = request.data
+        if not isinstance(text, str):
+            raise DomainError(
+                "Send one FSU message as text/plain.", code="MESSAGE_NOT_TEXT", status=400
+            )
+        outcome = services.fsu_message_ingest(reporter=self.organization(request), text=text)
+        return Response(
+            {
+                "awb_number": outcome.awb_number,
+                "accepted": outcome.accepted,
+                "duplicates": outcome.duplicates,
+                "rejected": outcome.rejected,
+                "shipments_moved": outcome.shipments_moved,
+                "lines": [
+                    {k: v for k, v in vars_.items() if v is not None}
+                    for vars_ in (asdict(line) for line in outcome.lines)
+                ],
+            }
+        )
 
 
 WAYBILL_KINDS: set[str] = {

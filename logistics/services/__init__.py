@@ -9,6 +9,7 @@ from logistics.services.air_cargo import (
     uld_types_load,
 )
 from logistics.services.exceptions import shipment_exception_resolve, shipments_flag_stale
+from logistics.services.fsu import FsuOutcome, fsu_message_ingest
 from logistics.services.network import (
     airport_ensure,
     airport_upsert,
@@ -32,6 +33,7 @@ from logistics.services.tracking_batch import BatchOutcome, ItemResult, tracking
 
 __all__ = [
     "BatchOutcome",
+    "FsuOutcome",
     "ItemResult",
     "RoutingOutcome",
     "TrackingRecord",
@@ -41,6 +43,7 @@ __all__ = [
     "airports_load",
     "flight_cancel",
     "flight_schedule",
+    "fsu_message_ingest",
     "house_waybill_attach_shipments",
     "house_waybill_create",
     "master_waybill_create",
