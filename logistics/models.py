@@ -666,6 +666,52 @@ class ShipmentException(models.Model):
         return f"{self.kind} {self.shipment_id} since {self.since:%Y-%m-%d %H:%M}"
 
 
+class MilestoneSubscription(models.Model):
+    """A partner asking to hear of a MAWB's or a shipment's milestones (departed, arrived) by
+    webhook: one notification per MAWB milestone, whatever the number of its house waybills."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    master_waybill = models.ForeignKey(
+        MasterWaybill,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="milestone_subscriptions",
+    )
+    shipment = models.ForeignKey(
+        Shipment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="milestone_subscriptions",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(master_waybill__isnull=False, shipment__isnull=True)
+                | models.Q(master_waybill__isnull=True, shipment__isnull=False),
+                name="subscription_to_a_mawb_or_a_shipment",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "master_waybill"],
+                condition=models.Q(master_waybill__isnull=False),
+                name="subscription_once_per_mawb",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "shipment"],
+                condition=models.Q(shipment__isnull=False),
+                name="subscription_once_per_shipment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} → {self.master_waybill_id or self.shipment_id}"
+
+
 class RoutingRunStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"

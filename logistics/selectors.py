@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from ewtp.core.errors import NotFound
@@ -20,6 +20,7 @@ from logistics.models import (
     Airport,
     Flight,
     MasterWaybill,
+    MilestoneSubscription,
     RoutingRun,
     Shipment,
     ShipmentException,
@@ -110,6 +111,30 @@ def master_waybill_get(
     if waybill is None:
         raise NotFound("No such air waybill.")
     return waybill
+
+
+def master_waybill_followed_get(
+    *, organization: Organization, master_waybill_id: uuid.UUID
+) -> MasterWaybill:
+    """A MAWB the organisation may follow: one it recorded, or one carrying a parcel it may
+    see (a marketplace's or merchant's goods, a carrier's load). Anything else is NotFound."""
+    carries_its_parcels = Shipment.objects.visible_to(organization).filter(
+        house_waybill__master_waybill=OuterRef("pk")
+    )
+    waybill = (
+        MasterWaybill.objects.filter(pk=master_waybill_id)
+        .filter(Q(organization=organization) | Q(Exists(carries_its_parcels)))
+        .first()
+    )
+    if waybill is None:
+        raise NotFound("No such air waybill.")
+    return waybill
+
+
+def milestone_subscription_list(*, organization: Organization) -> QuerySet[MilestoneSubscription]:
+    return MilestoneSubscription.objects.filter(organization=organization).select_related(
+        "master_waybill", "shipment"
+    )
 
 
 # --- Public tracking: what anyone holding the number may see. No personal data and nothing of

@@ -28,6 +28,8 @@ from logistics.api.serializers import (
     MasterWaybillCreateInput,
     MasterWaybillListQuery,
     MasterWaybillOutput,
+    MilestoneSubscriptionCreateInput,
+    MilestoneSubscriptionOutput,
     PublicTrackingOutput,
     ShipmentDetailOutput,
     ShipmentListQuery,
@@ -274,6 +276,82 @@ class FsuMessageApi(PartnerApi):
                 ],
             }
         )
+
+
+FOLLOWER_KINDS: set[str] = {
+    OrganizationKind.MARKETPLACE,
+    OrganizationKind.MERCHANT,
+    OrganizationKind.CARRIER,
+    OrganizationKind.GROUND_HANDLER,
+    OrganizationKind.CUSTOMS_BROKER,
+}
+
+
+class MilestoneSubscriptionListCreateApi(PartnerApi):
+    """Follow a MAWB's or a shipment's milestones (departed, arrived) by webhook. A MAWB
+    milestone is one `logistics.master_waybill.milestone` per subscriber listing its house
+    waybills, never one per house waybill; a shipment's is `logistics.shipment.milestone`."""
+
+    required_scopes = {"GET": Scope.SHIPMENTS_READ, "POST": Scope.WEBHOOKS_MANAGE}
+    allowed_kinds = FOLLOWER_KINDS
+    pagination_class = CreatedCursorPagination
+
+    @extend_schema(
+        operation_id="milestone_subscriptions_list",
+        responses=MilestoneSubscriptionOutput(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        subscriptions = selectors.milestone_subscription_list(
+            organization=self.organization(request)
+        )
+        return self.paginated_response(request, subscriptions, MilestoneSubscriptionOutput)
+
+    @extend_schema(
+        operation_id="milestone_subscriptions_create",
+        request=MilestoneSubscriptionCreateInput,
+        responses={
+            201: MilestoneSubscriptionOutput,
+            200: OpenApiResponse(
+                MilestoneSubscriptionOutput, description="You already follow it: that one"
+            ),
+            400: OpenApiResponse(
+                description="Invalid fields, or not exactly one of master_waybill_id and "
+                "shipment_id (subscription_target_required)"
+            ),
+            404: OpenApiResponse(description="No such MAWB or shipment, or not one you see"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = MilestoneSubscriptionCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        subscription, created = services.milestone_subscription_create(
+            organization=self.organization(request),
+            master_waybill_id=data.validated_data["master_waybill_id"],
+            shipment_id=data.validated_data["shipment_id"],
+        )
+        return Response(
+            MilestoneSubscriptionOutput(subscription).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+            headers={"Location": f"{request.path}{subscription.pk}/"},
+        )
+
+
+class MilestoneSubscriptionDetailApi(PartnerApi):
+    required_scopes = {"DELETE": Scope.WEBHOOKS_MANAGE}
+    allowed_kinds = FOLLOWER_KINDS
+
+    @extend_schema(
+        operation_id="milestone_subscriptions_destroy",
+        responses={
+            204: OpenApiResponse(description="No longer followed"),
+            404: OpenApiResponse(description="No such subscription, or another organisation's"),
+        },
+    )
+    def delete(self, request: Request, subscription_id: uuid.UUID) -> Response:
+        services.milestone_subscription_delete(
+            organization=self.organization(request), subscription_id=subscription_id
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 WAYBILL_KINDS: set[str] = {

@@ -28,6 +28,10 @@ from logistics.services.routing import (
     shipments_route_ready,
 )
 from logistics.services.shipments import shipment_create
+from logistics.services.subscriptions import (
+    milestone_subscription_create,
+    milestone_subscription_delete,
+)
 from logistics.services.tracking import TrackingRecord, tracking_event_record
 from logistics.services.tracking_batch import BatchOutcome, ItemResult, tracking_events_ingest
 
@@ -47,6 +51,8 @@ __all__ = [
     "house_waybill_attach_shipments",
     "house_waybill_create",
     "master_waybill_create",
+    "milestone_subscription_create",
+    "milestone_subscription_delete",
     "routing_run",
     "routing_run_request",
     "shipment_create",
