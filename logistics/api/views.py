@@ -7,10 +7,12 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -19,7 +21,7 @@ from ewtp.core.api.pagination import CreatedCursorPagination
 from ewtp.core.errors import DomainError, NotFound
 from ewtp.core.models import OrganizationKind
 from ewtp.core.scopes import Scope
-from logistics import awb, selectors, services
+from logistics import awb, jsonld, selectors, services
 from logistics.api.parsers import MAX_MESSAGE_BYTES, PlainTextParser
 from logistics.api.serializers import (
     FlightListQuery,
@@ -435,6 +437,11 @@ class MasterWaybillDetailApi(PartnerApi):
         return Response(MasterWaybillOutput(waybill).data)
 
 
+class JsonLdRenderer(JSONRenderer):
+    media_type = jsonld.MEDIA_TYPE
+    format = "jsonld"
+
+
 class PublicTrackingApi(PublicApi):
     """Where a parcel is, for anyone holding its tracking number: the timeline in normalised
     statuses with places and local times, and the ETA of its flight. No personal data and
@@ -443,11 +450,16 @@ class PublicTrackingApi(PublicApi):
 
     # Same as PublicApi's empty list at run time; declared so the schema shows it as anonymous.
     permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer, JsonLdRenderer]
 
     @extend_schema(
         operation_id="public_tracking_retrieve",
         responses={
-            200: PublicTrackingOutput,
+            (200, "application/json"): PublicTrackingOutput,
+            (200, jsonld.MEDIA_TYPE): OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="With Accept: application/ld+json, a schema.org ParcelDelivery",
+            ),
             404: OpenApiResponse(description="No parcel with this tracking number"),
         },
     )
@@ -455,6 +467,9 @@ class PublicTrackingApi(PublicApi):
         if not S10.fullmatch(tracking_number):
             raise NotFound("No parcel with this tracking number.")
         tracking = selectors.public_tracking(tracking_number=tracking_number)
+        if request.accepted_renderer.media_type == jsonld.MEDIA_TYPE:
+            url = request.build_absolute_uri(reverse("portal:track-detail", args=[tracking_number]))
+            return Response(jsonld.parcel_delivery(tracking, tracking_url=url))
         # Rendered by hand: the most-read page, and DRF's nested serializers cost more than the
         # two queries. PublicTrackingOutput documents the same shape (a test holds them equal).
         return Response(public_tracking_body(tracking))

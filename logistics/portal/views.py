@@ -10,11 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, user_passes_test
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from ewtp.core.api.throttling import PublicRateThrottle
 from ewtp.core.errors import DomainError, NotFound
-from logistics import selectors, services
+from logistics import jsonld, selectors, services
 from logistics.models import ShipmentExceptionKind
 from logistics.tracking_numbers import S10
 
@@ -74,10 +75,16 @@ def track_detail(request: HttpRequest, tracking_number: str) -> HttpResponse:
             {"form": form, "tracking_number": number},
             status=404,
         )
+    url = request.build_absolute_uri(reverse("portal:track-detail", args=[number]))
     return render(
         request,
         "logistics/track_detail.html",
-        {"tracking": tracking, "events": list(reversed(tracking.events)), "form": TrackForm()},
+        {
+            "tracking": tracking,
+            "events": list(reversed(tracking.events)),
+            "form": TrackForm(),
+            "jsonld": jsonld.script_text(jsonld.parcel_delivery(tracking, tracking_url=url)),
+        },
     )
 
 
