@@ -42,6 +42,7 @@ from logistics.api.serializers import (
     TrackingEventRecordedOutput,
 )
 from logistics.models import ShipmentStatus
+from logistics.public_cache import public_payload
 from logistics.services.tracking_batch import MAX_BATCH
 from logistics.tracking_numbers import S10
 
@@ -466,13 +467,21 @@ class PublicTrackingApi(PublicApi):
     def get(self, request: Request, tracking_number: str) -> Response:
         if not S10.fullmatch(tracking_number):
             raise NotFound("No parcel with this tracking number.")
-        tracking = selectors.public_tracking(tracking_number=tracking_number)
         if request.accepted_renderer.media_type == jsonld.MEDIA_TYPE:
+            tracking = selectors.public_tracking(tracking_number=tracking_number)
             url = request.build_absolute_uri(reverse("portal:track-detail", args=[tracking_number]))
             return Response(jsonld.parcel_delivery(tracking, tracking_url=url))
         # Rendered by hand: the most-read page, and DRF's nested serializers cost more than the
         # two queries. PublicTrackingOutput documents the same shape (a test holds them equal).
-        return Response(public_tracking_body(tracking))
+        # Cached until a report about the parcel arrives (see logistics.public_cache).
+        return Response(
+            public_payload(
+                tracking_number,
+                lambda: public_tracking_body(
+                    selectors.public_tracking(tracking_number=tracking_number)
+                ),
+            )
+        )
 
 
 def _utc(moment: datetime | None) -> str | None:

@@ -46,6 +46,7 @@ from ewtp.events.bus import publish
 from logistics import airports, awb
 from logistics.events import TRACKING_BATCH_RECORDED
 from logistics.models import SHIPMENT_STATUS_FOR_TRACKING, SHIPMENT_STATUS_RANK, Shipment
+from logistics.public_cache import public_payloads_forget
 from logistics.services.shipments import publish_shipment_event
 from logistics.services.subscriptions import (
     MILESTONES,
@@ -553,6 +554,20 @@ def _publish(moved: list[_Parcel], reporter: Organization, received_at: datetime
         publish_shipment_event(shipment)
 
 
+def _forget_public_payloads(parcels: dict[str, _Parcel], stored: list[_Report]) -> None:
+    """Every parcel whose public timeline a stored report changes: its own reports, and those
+    of its MAWB."""
+    mawbs = {r.target for r in stored if r.awb_digits is not None}
+    public_payloads_forget(
+        [parcels[r.target].tracking_number for r in stored if r.awb_digits is None]
+        + [
+            p.tracking_number
+            for p in parcels.values()
+            if p.mawb_id is not None and p.mawb_id in mawbs
+        ]
+    )
+
+
 def _notify_milestones(stored: list[_Report], moved: list[_Parcel]) -> None:
     """Subscribers hear of departures and arrivals: once per MAWB milestone, whatever the
     number of its house waybills, and once per milestone of a shipment they follow."""
@@ -669,6 +684,7 @@ def tracking_events_ingest(*, reporter: Organization, events: Sequence[Any]) -> 
         _write_moves(moved, reporter, timezone.now())
         _publish(moved, reporter, now)
     _notify_milestones(stored, moved)
+    _forget_public_payloads(parcels, stored)
 
     final = [r for r in results if r is not None]
     outcome = BatchOutcome(results=final, shipments_moved=len(moved))
