@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # generic in the stubs only; Django's classes are not subscri
     MasterWaybillAdminBase = admin.ModelAdmin[MasterWaybill]
     FlightAdminBase = admin.ModelAdmin[Flight]
     ShipmentAdminBase = admin.ModelAdmin[Shipment]
+    ShipmentExceptionAdminBase = admin.ModelAdmin[ShipmentException]
     EventInlineBase = admin.TabularInline[TrackingEvent, Shipment]
     MawbEventInlineBase = admin.TabularInline[TrackingEvent, MasterWaybill]
     HouseInlineBase = admin.TabularInline[HouseWaybill, MasterWaybill]
@@ -41,6 +42,7 @@ if TYPE_CHECKING:  # generic in the stubs only; Django's classes are not subscri
 else:
     AirportAdminBase = AirlineAdminBase = UldTypeAdminBase = UldAdminBase = admin.ModelAdmin
     MasterWaybillAdminBase = FlightAdminBase = ShipmentAdminBase = admin.ModelAdmin
+    ShipmentExceptionAdminBase = admin.ModelAdmin
     EventInlineBase = MawbEventInlineBase = HouseInlineBase = ChangeInlineBase = admin.TabularInline
 
 
@@ -151,7 +153,7 @@ class FlightAdmin(ReadOnly, FlightAdminBase):
 
 
 @admin.register(ShipmentException)
-class ShipmentExceptionAdmin(ReadOnly, admin.ModelAdmin):  # type: ignore[type-arg]  # see top
+class ShipmentExceptionAdmin(ReadOnly, ShipmentExceptionAdminBase):
     """Staff resolve exceptions in the hub's queue (/hub/exceptions/), with a note."""
 
     list_display = ["shipment", "kind", "tracking_status", "since", "detected_at", "resolved_at"]
