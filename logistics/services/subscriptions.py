@@ -102,8 +102,10 @@ def master_waybill_milestones_notify(*, milestones: Iterable[MawbMilestone]) -> 
     milestone (a second DEP of the same MAWB is news to nobody). Returns how many were sent.
     Called by the ingest inside its transaction, after the reports are stored."""
     first: dict[tuple[str, str], MawbMilestone] = {}
+    new_reports: dict[tuple[str, str], list[str]] = defaultdict(list)
     for m in sorted(milestones, key=lambda m: m.occurred_at):
         first.setdefault((m.master_waybill_id, m.milestone), m)
+        new_reports[m.master_waybill_id, m.milestone].append(m.event_id)
     if not first:
         return 0
     subscribers = _subscribers(master_waybill=[mawb for mawb, _ in first])
@@ -112,12 +114,11 @@ def master_waybill_milestones_notify(*, milestones: Iterable[MawbMilestone]) -> 
         recipients = subscribers.get(mawb_id)
         if not recipients:
             continue
-        earlier = (
-            TrackingEvent.objects.filter(master_waybill_id=uuid.UUID(mawb_id), status=milestone)
-            .exclude(pk=m.event_id)
-            .filter(occurred_at__lte=m.occurred_at)
-        )
-        if earlier.exists():
+        # Any report of this milestone stored before this batch, whenever it says it happened.
+        told = TrackingEvent.objects.filter(
+            master_waybill_id=uuid.UUID(mawb_id), status=milestone
+        ).exclude(pk__in=new_reports[mawb_id, milestone])
+        if told.exists():
             continue
         waybill = MasterWaybill.objects.get(pk=mawb_id)
         houses = list(

@@ -122,6 +122,7 @@ def test_a_milestone_is_told_once_and_the_next_one_again(consolidation):
 
     report(operator, "DEP", "dep-1", minutes_ago=60)
     report(operator, "DEP", "dep-2", minutes_ago=50)  # the same milestone, reported again
+    report(operator, "DEP", "dep-0", minutes_ago=90)  # ... and late, saying it was earlier
     report(operator, "ARR", "arr-1", minutes_ago=10)
 
     told = OutboxEvent.objects.filter(type=MAWB_MILESTONE).order_by("occurred_at")
