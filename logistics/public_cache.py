@@ -30,10 +30,17 @@ def public_payload(tracking_number: str, build: Callable[[], dict[str, Any]]) ->
     return payload
 
 
+def _delete(keys: list[str]) -> None:
+    # One DEL straight to Redis: `cache.delete_many` checks each key for memcached's rules,
+    # which costs more than the DEL itself for a batch's thousand parcels; ours are safe.
+    client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]  # Django's client
+    client.delete(*keys)
+
+
 def public_payloads_forget(tracking_numbers: Iterable[str]) -> None:
     """Drop these parcels' payloads now and again once the caller's transaction commits."""
-    keys = [_KEY.format(number) for number in set(tracking_numbers)]
+    keys = [cache.make_key(_KEY.format(number)) for number in set(tracking_numbers)]
     if not keys:
         return
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
+    _delete(keys)
+    transaction.on_commit(lambda: _delete(keys), robust=True)
