@@ -18,6 +18,7 @@ from logistics.models import HouseWaybill, Shipment, ShipmentStatus
 from logistics.services import (
     master_waybill_create,
     milestone_subscription_create,
+    tracking_event_record,
     tracking_events_ingest,
 )
 from tests.factories import OrganizationFactory
@@ -149,5 +150,28 @@ def test_a_shipments_follower_hears_of_that_shipment_only(consolidation):
     assert (event.data["tracking_number"], event.data["milestone"]) == (
         followed.tracking_number,
         "departed",
+    )
+    assert event.recipient_ids == [marketplace.pk]
+
+
+def test_a_single_report_that_lands_a_followed_parcel_tells_its_followers(consolidation):
+    operator, marketplace, _ = consolidation
+    followed = Shipment.objects.order_by("tracking_number").first()
+    assert followed is not None
+    milestone_subscription_create(organization=marketplace, shipment_id=followed.pk)
+
+    tracking_event_record(
+        carrier=operator,
+        tracking_number=followed.tracking_number,
+        partner_event_id="lm-1",
+        code="LASTMILE_RECEIVED",
+        occurred_at=timezone.now() - timedelta(minutes=5),
+        location="HGH",
+    )
+
+    event = OutboxEvent.objects.get(type=SHIPMENT_MILESTONE)
+    assert (event.data["tracking_number"], event.data["milestone"]) == (
+        followed.tracking_number,
+        "arrived",
     )
     assert event.recipient_ids == [marketplace.pk]

@@ -13,6 +13,7 @@ from ewtp.core.errors import Conflict, DomainError
 from ewtp.events.models import OutboxEvent
 from logistics.models import Flight, Shipment, ShipmentException
 from logistics.services import shipment_exception_resolve, shipments_flag_stale
+from logistics.tasks import flag_stale_shipments
 from tests.factories import UserFactory
 from tests.logistics import factories
 
@@ -130,6 +131,14 @@ def test_resolving_needs_a_note_and_happens_once(booked):
     assert (resolved.resolved_by, resolved.note) == (staff, "rescanned, on EW501")
     with pytest.raises(Conflict):
         shipment_exception_resolve(exception_id=exception.pk, resolved_by=staff, note="again")
+
+
+def test_the_beat_job_flags_the_same_way(booked):
+    quiet(factories.parcel(booked), "departed", 30)
+
+    assert flag_stale_shipments.apply().get() == 1
+
+    assert ShipmentException.objects.get().tracking_status == "departed"
 
 
 def test_the_database_refuses_a_resolution_without_a_note(booked):
