@@ -12,7 +12,9 @@ PRE, DEP), with a flight and one airport (ARR, RCF, RCT, TFD, TRM, DIS), or with
 and one airport (RCS, FOH, NFD, AWD, DLV, DDL and the customs codes). Each code's meaning is
 `logistics.tracking_codes`'s. Times are the station's local time and the year is implied
 (the latest one that is not in the future); the time info `/A?hhmm` (actual) wins over a time
-in the date field, then estimated, then scheduled, then the start of the day.
+in the date field, then estimated, then scheduled, then the start of the day. A message
+relayed over the Type B network may keep its envelope (address and origin lines) before the
+header; line numbers count it.
 
 A message that does not follow this grammar is refused whole with a stable code naming its
 line (`FsuMalformed`); lines starting with `/` continue the line above, and OSI lines carry
@@ -44,6 +46,8 @@ FLIGHT_AND_PAIR = frozenset({"BKD", "MAN", "PRE", "DEP"})
 FLIGHT_AND_STATION = frozenset({"ARR", "RCF", "RCT", "TFD", "TRM", "DIS"})
 
 _HEADER = re.compile(r"^FSU/([0-9]{1,2})$")
+# Type B envelope: a priority and addresses ("QK LGGFMXH PVGFMCA"), then the origin (".LGGXXXX …").
+_ENVELOPE = re.compile(r"^(?:Q[A-Z] [A-Z0-9]{7}|\.[A-Z0-9]{7})")
 _AWB_LINE = re.compile(r"^([0-9]{3})-([0-9]{8})(?:([A-Z]{3})([A-Z]{3}))?(?:/(.+))?$")
 _CODE = re.compile(r"^[A-Z]{3}$")
 # Two characters naming the airline (not both digits), then the flight number if any.
@@ -192,24 +196,35 @@ def parse(text: str, *, now: datetime) -> FsuMessage:
         lines.pop()
     if len(lines) > MAX_LINES:
         raise FsuMalformed(MAX_LINES + 1, f"At most {MAX_LINES} lines.", code=FSU_TOO_LONG)
-    header = _HEADER.fullmatch(lines[0].upper()) if lines else None
+    # A message relayed over the Type B network keeps its address and origin lines; skip them.
+    first = 0
+    while first < len(lines) - 1 and _ENVELOPE.match(lines[first].upper()):
+        first += 1
+    header = _HEADER.fullmatch(lines[first].upper()) if lines else None
     if header is None:
-        raise FsuMalformed(1, "An FSU message starts with FSU/<version>.", code=FSU_HEADER_INVALID)
-    detail = _AWB_LINE.fullmatch(lines[1].upper()) if len(lines) > 1 else None
+        raise FsuMalformed(
+            first + 1, "An FSU message starts with FSU/<version>.", code=FSU_HEADER_INVALID
+        )
+    waybill_line = first + 2
+    detail = _AWB_LINE.fullmatch(lines[first + 1].upper()) if len(lines) > first + 1 else None
     if detail is None:
         raise FsuMalformed(
-            2, "Line 2 is the waybill, like 020-12345675PVGLGG/T10K120.", code=FSU_AWB_LINE_INVALID
+            waybill_line,
+            "The waybill follows the header, like 020-12345675PVGLGG/T10K120.",
+            code=FSU_AWB_LINE_INVALID,
         )
     try:
         number = awb.parse(f"{detail.group(1)}-{detail.group(2)}")
     except awb.AwbInvalid as invalid:
-        raise FsuMalformed(2, invalid.detail, code=invalid.code) from None
+        raise FsuMalformed(waybill_line, invalid.detail, code=invalid.code) from None
     if detail.group(5) is not None and not _QUANTITY.fullmatch(detail.group(5).split("/")[0]):
         raise FsuMalformed(
-            2, "The waybill's pieces and weight look like T10K120.", code=FSU_AWB_LINE_INVALID
+            waybill_line,
+            "The waybill's pieces and weight look like T10K120.",
+            code=FSU_AWB_LINE_INVALID,
         )
     statuses = []
-    for index, raw in enumerate(lines[2:], start=3):
+    for index, raw in enumerate(lines[first + 2 :], start=waybill_line + 1):
         line = raw.upper()
         if not line or line.startswith(("/", "OSI/")):
             continue  # a blank, a continuation of the line above, or free text

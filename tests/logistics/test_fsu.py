@@ -177,3 +177,14 @@ def test_status_lines_of_random_fields_never_raise_anything_else(lines):
         assert outcome.line >= 3
     else:
         assert len(outcome.statuses) == len(lines)
+
+
+def test_a_type_b_envelope_before_the_header_is_skipped_and_counted():
+    text = "QK LGGFMXH PVGFMCA\n.PVGFMCA 151030\nFSU/14\n020-12345675PVGLGG\nRCS/15NOV1030/LGG/T1K1"
+
+    message = fsu.parse(text, now=NOW)
+
+    assert [(s.line, s.code) for s in message.statuses] == [(5, "RCS")]
+    with pytest.raises(fsu.FsuMalformed) as refused:
+        fsu.parse("QK LGGFMXH\nFSU/14\n020-12345676", now=NOW)
+    assert (refused.value.code, refused.value.line) == ("AWB_CHECK_DIGIT_INVALID", 3)
