@@ -98,6 +98,7 @@ class FsuMessage:
     origin: str | None
     destination: str | None
     statuses: list[FsuStatus]
+    waybill_line: int = 2
 
 
 def _lines(text: str) -> list[str]:
@@ -241,4 +242,5 @@ def parse(text: str, *, now: datetime) -> FsuMessage:
         origin=detail.group(3),
         destination=detail.group(4),
         statuses=statuses,
+        waybill_line=waybill_line,
     )

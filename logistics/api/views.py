@@ -255,6 +255,9 @@ class FsuMessageApi(PartnerApi):
                 "FSU_NO_STATUS, FSU_TOO_LONG, AWB_MALFORMED, AWB_CHECK_DIGIT_INVALID or "
                 "MESSAGE_NOT_TEXT, naming the line"
             ),
+            404: OpenApiResponse(
+                description="MAWB_UNKNOWN: no such air waybill of yours (or another's)"
+            ),
             413: OpenApiResponse(description=f"More than {MAX_MESSAGE_BYTES:,} bytes"),
             415: OpenApiResponse(description="Send the message as text/plain"),
         },

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from ewtp.core.errors import NotFound
 from ewtp.core.models import Organization
 from logistics import fsu
 from logistics.awb import AwbNumber
+from logistics.selectors import master_waybill_list
 from logistics.services.tracking_batch import ACCEPTED, DUPLICATE, tracking_events_ingest
 
 MAX_REMARKS = 500
@@ -54,10 +56,19 @@ def fsu_event_id(awb_number: AwbNumber, status: fsu.FsuStatus) -> str:
 @transaction.atomic
 def fsu_message_ingest(*, reporter: Organization, text: str) -> FsuOutcome:
     """Record every status line of one FSU message as a report about its MAWB. A malformed
-    message stores nothing (FsuMalformed names the line); otherwise each line is accepted, a
-    duplicate, or rejected with the bulk ingest's code."""
+    message stores nothing (FsuMalformed names the line), nor does one about a MAWB the
+    reporter has not recorded (NotFound); otherwise each line is accepted, a duplicate, or
+    rejected with the bulk ingest's code."""
     message = fsu.parse(text, now=timezone.now())
     number = str(message.awb)
+    # The whole message is about one waybill: one the reporter never recorded (or another
+    # organisation's) is not found, as anywhere else in the API.
+    if not master_waybill_list(organization=reporter, awb_number=message.awb.digits).exists():
+        raise NotFound(
+            f"No air waybill {number} of yours.",
+            code="MAWB_UNKNOWN",
+            field=f"line.{message.waybill_line}",
+        )
     events = [
         {
             "event_id": fsu_event_id(message.awb, status),

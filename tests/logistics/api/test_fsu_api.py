@@ -151,15 +151,17 @@ def test_bytes_that_are_not_utf8_are_refused(consolidation, partner_client):
     assert response.json()["code"] == "MESSAGE_NOT_TEXT"
 
 
-def test_another_carriers_waybill_is_unknown_line_by_line(consolidation, partner_client):
+def test_another_carriers_waybill_is_not_found_and_nothing_is_stored(consolidation, partner_client):
     other = factories.carrier()
     client = partner_client(other, scopes=["tracking:write"])
 
     response = post(client, message(f"RCS/{day(6)}/LGG/T2K1.4"))
 
-    assert response.status_code == 200
-    [line] = response.json()["lines"]
-    assert (line["result"], line["code"]) == ("rejected", "MAWB_UNKNOWN")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["code"] == "MAWB_UNKNOWN"
+    assert problem["errors"][0]["field"] == "line.2"
     assert not TrackingEvent.objects.exists()
 
 
