@@ -162,6 +162,11 @@ def _seed_parcels(
         "created_at",
         "updated_at",
         "routed_at",
+        # COPY fills no database default: the columns routing added are given here.
+        "volume_m3",
+        "service_level",
+        "customs_hold",
+        "waiting_reason",
     )
     ids = [str(uuid.uuid4()) for _ in range(count)]
     numbers = [_tracking_number(serial) for serial in range(count)]
@@ -176,7 +181,7 @@ def _seed_parcels(
                 f"{ids[i]}\t{uuid.uuid4()}\tBM-{i:08d}\t{marketplaces[i % MARKETPLACES].pk}\t"
                 f"{merchants[i % MERCHANTS].pk}\tCN\t{flight.destination_id}\t0.700\t"
                 f"{numbers[i]}\trouted\t{flight.pk}\t{carrier.pk}\tinfo_received\t0\t"
-                f"{now}\t{now}\t{now}\n"
+                f"{now}\t{now}\t{now}\t0\tstandard\tf\t\n"
             )
         _copy("logistics_shipment", columns, iter(rows))
         bar.update(len(rows))

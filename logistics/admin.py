@@ -20,6 +20,7 @@ from logistics.models import (
     HouseWaybill,
     MasterWaybill,
     Shipment,
+    ShipmentException,
     ShipmentStatusChange,
     TrackingEvent,
     UldType,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:  # generic in the stubs only; Django's classes are not subscri
     MasterWaybillAdminBase = admin.ModelAdmin[MasterWaybill]
     FlightAdminBase = admin.ModelAdmin[Flight]
     ShipmentAdminBase = admin.ModelAdmin[Shipment]
+    ShipmentExceptionAdminBase = admin.ModelAdmin[ShipmentException]
     EventInlineBase = admin.TabularInline[TrackingEvent, Shipment]
     MawbEventInlineBase = admin.TabularInline[TrackingEvent, MasterWaybill]
     HouseInlineBase = admin.TabularInline[HouseWaybill, MasterWaybill]
@@ -42,6 +44,7 @@ if TYPE_CHECKING:  # generic in the stubs only; Django's classes are not subscri
 else:
     AirportAdminBase = AirlineAdminBase = UldTypeAdminBase = UldAdminBase = admin.ModelAdmin
     MasterWaybillAdminBase = FlightAdminBase = ShipmentAdminBase = admin.ModelAdmin
+    ShipmentExceptionAdminBase = admin.ModelAdmin
     EventInlineBase = MawbEventInlineBase = HouseInlineBase = ChangeInlineBase = admin.TabularInline
     FreightRateAdminBase = admin.ModelAdmin
 
@@ -150,6 +153,17 @@ class FlightAdmin(ReadOnly, FlightAdminBase):
     @admin.display(description="Remaining kg")
     def remaining(self, flight: Flight) -> Decimal:
         return flight.remaining_kg
+
+
+@admin.register(ShipmentException)
+class ShipmentExceptionAdmin(ReadOnly, ShipmentExceptionAdminBase):
+    """Staff resolve exceptions in the hub's queue (/hub/exceptions/), with a note."""
+
+    list_display = ["shipment", "kind", "tracking_status", "since", "detected_at", "resolved_at"]
+    list_filter = ["kind", "tracking_status"]
+    search_fields = ["shipment__tracking_number"]
+    list_select_related = ["shipment"]
+    date_hierarchy = "detected_at"
 
 
 class TrackingEventInline(ReadOnly, EventInlineBase):

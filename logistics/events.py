@@ -17,6 +17,12 @@ SHIPMENTS_BATCH_ROUTED = "logistics.shipments.batch_routed"
 # A booking undone (customs hold); the parcel waits at the hub for another flight.
 SHIPMENT_UNBOOKED = "logistics.shipment.unbooked"
 FLIGHT_CANCELLED = "logistics.flight.cancelled"
+# Milestones (departed, arrived) for partners that subscribed: one per MAWB milestone, listing
+# its house waybills; one per shipment milestone for those who follow a shipment.
+MASTER_WAYBILL_MILESTONE = "logistics.master_waybill.milestone"
+SHIPMENT_MILESTONE = "logistics.shipment.milestone"
+# A parcel had no tracking report for longer than its status allows (the hub's exception queue).
+SHIPMENT_STALE = "logistics.shipment.stale"
 TRACKING_EVENT_RECORDED = "logistics.tracking_event.recorded"
 # The bulk path: one event per batch per recipient, listing the shipments that moved.
 TRACKING_BATCH_RECORDED = "logistics.tracking_events.batch_recorded"

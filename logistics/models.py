@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -439,6 +440,7 @@ class Shipment(models.Model):
         related_name="+",
         help_text="The operating carrier of the flight",
     )
+    # Indexed in Meta, partially: most parcels never fly under a house waybill of ours.
     house_waybill = models.ForeignKey(
         HouseWaybill,
         on_delete=models.PROTECT,
@@ -446,6 +448,7 @@ class Shipment(models.Model):
         blank=True,
         related_name="shipments",
         help_text="The house waybill it flies under, once consolidated",
+        db_index=False,
     )
     # Where the parcel stands by its tracking reports (see logistics.tracking_codes.advance).
     tracking_status = models.CharField(
@@ -462,9 +465,29 @@ class Shipment(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # Every index here is written again by each update that is not HOT, and booking a
+        # parcel (status, flight, carrier) never is: the routing job writes 100,000 rows at a
+        # time. So the indexes only hold the rows their queries look for. Waiting parcels are
+        # read by the routing job and the hub board, never routed ones by status alone (a
+        # partner's list filters by tenant first). There is no index by destination: no query
+        # filters on it alone, and one destination is too large a share of the table to use it.
         indexes = [
-            models.Index(fields=["status", "created_at"], name="shipment_by_status"),
-            models.Index(fields=["destination"], name="shipment_by_destination"),
+            models.Index(
+                fields=["created_at"],
+                name="shipment_waiting",
+                condition=models.Q(status=ShipmentStatus.CREATED),
+            ),
+            models.Index(
+                fields=["house_waybill"],
+                name="shipment_by_house_waybill",
+                condition=models.Q(house_waybill__isnull=False),
+            ),
+            # The stale-parcel job's scan: parcels on their way that have been reported on.
+            models.Index(
+                fields=["tracking_status_at"],
+                name="shipment_in_transit_by_report",
+                condition=models.Q(tracking_status_at__isnull=False, delivered_at__isnull=True),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["tracking_number"], name="shipment_tracking_number"),
@@ -492,13 +515,27 @@ class ShipmentStatusChange(models.Model):
     from_status = models.CharField(max_length=16, choices=ShipmentStatus.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=ShipmentStatus.choices)
     reason = models.CharField(max_length=500, blank=True)
+    # Indexed in Meta for the rows that name a report: the routing job audits 100,000 bookings
+    # at a time, none caused by a report, and NULLs would fill a plain index for nothing.
     tracking_event = models.ForeignKey(
-        "TrackingEvent", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "TrackingEvent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["changed_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["tracking_event"],
+                name="status_change_by_report",
+                condition=models.Q(tracking_event__isnull=False),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} → {self.to_status}"
@@ -581,6 +618,112 @@ class TrackingEvent(models.Model):
         if not self._state.adding:
             raise ValueError("Tracking events are append-only.")
         super().save(*args, **kwargs)
+
+
+class ShipmentExceptionKind(models.TextChoices):
+    STALE = "stale", "No report for too long"
+
+
+class ShipmentExceptionQuerySet(models.QuerySet["ShipmentException"]):
+    def open(self) -> ShipmentExceptionQuerySet:
+        return self.filter(resolved_at__isnull=True)
+
+
+class ShipmentException(models.Model):
+    """Something about a parcel hub staff must look at, open until one of them resolves it
+    with a note. A stale parcel is flagged once per quiet spell: `since` is its last report,
+    so a parcel that goes quiet again after news is flagged again."""
+
+    kind = models.CharField(max_length=16, choices=ShipmentExceptionKind.choices)
+    shipment = models.ForeignKey(Shipment, on_delete=models.PROTECT, related_name="exceptions")
+    tracking_status = models.CharField(
+        max_length=32, choices=TrackingStatus.choices, help_text="Where the parcel stood"
+    )
+    since = models.DateTimeField(help_text="The last report before it went quiet")
+    detected_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(blank=True)
+
+    objects = ShipmentExceptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["detected_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["kind", "detected_at"],
+                name="shipment_exception_open",
+                condition=models.Q(resolved_at__isnull=True),
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shipment", "kind", "since"], name="shipment_exception_once_per_spell"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(resolved_at__isnull=True, resolved_by__isnull=True)
+                | (
+                    models.Q(resolved_at__isnull=False, resolved_by__isnull=False)
+                    & ~models.Q(note="")
+                ),
+                name="shipment_exception_resolved_by_someone_with_a_note",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.shipment_id} since {self.since:%Y-%m-%d %H:%M}"
+
+
+class MilestoneSubscription(models.Model):
+    """A partner asking to hear of a MAWB's or a shipment's milestones (departed, arrived) by
+    webhook: one notification per MAWB milestone, whatever the number of its house waybills."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    master_waybill = models.ForeignKey(
+        MasterWaybill,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="milestone_subscriptions",
+    )
+    shipment = models.ForeignKey(
+        Shipment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="milestone_subscriptions",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(master_waybill__isnull=False, shipment__isnull=True)
+                | models.Q(master_waybill__isnull=True, shipment__isnull=False),
+                name="subscription_to_a_mawb_or_a_shipment",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "master_waybill"],
+                condition=models.Q(master_waybill__isnull=False),
+                name="subscription_once_per_mawb",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "shipment"],
+                condition=models.Q(shipment__isnull=False),
+                name="subscription_once_per_shipment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} → {self.master_waybill_id or self.shipment_id}"
 
 
 class RoutingRunStatus(models.TextChoices):

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from ewtp.core.errors import DomainError, NotFound
@@ -23,8 +23,11 @@ from logistics.models import (
     Flight,
     FreightRate,
     MasterWaybill,
+    MilestoneSubscription,
     RoutingRun,
     Shipment,
+    ShipmentException,
+    ShipmentExceptionKind,
     TrackingEvent,
     WaitingReason,
 )
@@ -156,6 +159,30 @@ def master_waybill_get(
     if waybill is None:
         raise NotFound("No such air waybill.")
     return waybill
+
+
+def master_waybill_followed_get(
+    *, organization: Organization, master_waybill_id: uuid.UUID
+) -> MasterWaybill:
+    """A MAWB the organisation may follow: one it recorded, or one carrying a parcel it may
+    see (a marketplace's or merchant's goods, a carrier's load). Anything else is NotFound."""
+    carries_its_parcels = Shipment.objects.visible_to(organization).filter(
+        house_waybill__master_waybill=OuterRef("pk")
+    )
+    waybill = (
+        MasterWaybill.objects.filter(pk=master_waybill_id)
+        .filter(Q(organization=organization) | Q(Exists(carries_its_parcels)))
+        .first()
+    )
+    if waybill is None:
+        raise NotFound("No such air waybill.")
+    return waybill
+
+
+def milestone_subscription_list(*, organization: Organization) -> QuerySet[MilestoneSubscription]:
+    return MilestoneSubscription.objects.filter(organization=organization).select_related(
+        "master_waybill", "shipment"
+    )
 
 
 # --- Public tracking: what anyone holding the number may see. No personal data and nothing of
@@ -301,6 +328,38 @@ def public_tracking(*, tracking_number: str) -> PublicTracking:
         destination=_place(destination),
         eta=eta,
         events=timeline,
+    )
+
+
+# --- The hub staff's exception queue.
+
+EXCEPTION_QUEUE_SIZE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class ExceptionQueue:
+    kind: str | None
+    exceptions: list[ShipmentException]
+    open_by_kind: list[tuple[str, str, int]]  # kind, label, open exceptions
+    open_total: int
+
+
+def exception_queue(*, kind: str | None = None) -> ExceptionQueue:
+    """The open exceptions, oldest first (of one kind, if given), with the parcel each is
+    about, and how many are open of each kind."""
+    open_ = ShipmentException.objects.open()
+    shown = open_ if kind is None else open_.filter(kind=kind)
+    counts = dict(open_.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    labels = dict(ShipmentExceptionKind.choices)
+    return ExceptionQueue(
+        kind=kind,
+        exceptions=list(
+            shown.select_related("shipment", "shipment__flight").order_by("detected_at", "id")[
+                :EXCEPTION_QUEUE_SIZE
+            ]
+        ),
+        open_by_kind=[(k, labels[k], counts.get(k, 0)) for k in labels],
+        open_total=sum(counts.values()),
     )
 
 

@@ -41,3 +41,15 @@ def route_ready_shipments(run_id: str | None = None) -> str | None:
     freed capacity) and on demand (a re-plan asked for by staff, a cancelled flight, a hold)."""
     run = services.routing_run(run_id=uuid.UUID(run_id) if run_id else None)
     return None if run is None else run.status
+
+
+@shared_task(
+    name="logistics.flag_stale_shipments",
+    **transient_retries(max_retries=3),
+    soft_time_limit=240,
+    time_limit=300,
+)
+def flag_stale_shipments() -> int:
+    """Put parcels with no report for longer than their status allows in the hub's exception
+    queue (beat, every ten minutes). Idempotent: a parcel is flagged once per quiet spell."""
+    return services.shipments_flag_stale()

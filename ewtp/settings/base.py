@@ -190,6 +190,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "logistics.route_ready_shipments",
         "schedule": 60.0,
     },
+    # Parcels with no report for longer than their status allows go to the hub's exception queue.
+    "logistics-flag-stale-shipments": {
+        "task": "logistics.flag_stale_shipments",
+        "schedule": 600.0,
+    },
     "verify-audit-chain": {
         "task": "customs.verify_audit_chain",
         "schedule": crontab(hour=3, minute=41),
@@ -260,6 +265,23 @@ PAYMENT_FEE_PERCENT = env_str("PAYMENT_FEE_PERCENT", "0.00")
 # and the default deadline of a request for information.
 CUSTOMS_REVIEW_SLA_HOURS = {"red": 4, "yellow": 8, "blue": 24, "green": 24}
 CUSTOMS_RFI_HOURS = env_int("CUSTOMS_RFI_HOURS", 48)
+
+# --- Logistics
+# Hours a parcel may go without a tracking report, by the status it last reached, before it is
+# flagged stale; a status not listed is never flagged. For `loaded` the clock starts at the
+# later of the loading scan and the flight's scheduled departure (6 h after a departure with no
+# DEP reported). Parcels are examined in batches of LOGISTICS_STALE_BATCH, one transaction each.
+LOGISTICS_STALE_AFTER_HOURS: dict[str, int] = {
+    "at_hub": 24,
+    "customs_hold": 72,
+    "customs_released": 24,
+    "loaded": 6,
+    "departed": 24,
+    "arrived": 48,
+    "out_for_delivery": 24,
+    "exception": 24,
+}
+LOGISTICS_STALE_BATCH = env_int("LOGISTICS_STALE_BATCH", 1000)
 
 # seed_demo writes users with published passwords; only local and test settings allow it.
 DEMO_DATA_ALLOWED = False

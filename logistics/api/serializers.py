@@ -12,6 +12,7 @@ from rest_framework import serializers
 from ewtp.core.api.serializers import StrictSerializer
 from logistics import awb
 from logistics.models import FlightStatus, ShipmentStatus
+from logistics.services.subscriptions import MILESTONES
 from logistics.services.tracking_batch import (
     ACCEPTED,
     DUPLICATE,
@@ -303,6 +304,52 @@ class TrackingEventBatchOutput(serializers.Serializer[Any]):
     results = TrackingEventBatchResultOutput(
         many=True, help_text="One per event, in the order sent"
     )
+
+
+class FsuLineOutput(serializers.Serializer[Any]):
+    line = serializers.IntegerField(help_text="1-based line number in the message")
+    status_code = serializers.CharField(help_text="The Cargo-IMP status code, e.g. DEP")
+    result = BatchResultField()
+    event_id = serializers.CharField(help_text="Derived from the line: the same on a replay")
+    id = serializers.UUIDField(required=False, help_text="The stored report (accepted only)")
+    code = RejectionCodeField(required=False, help_text="Why it was rejected")
+    field = serializers.CharField(required=False, help_text="The field at fault")
+    message = serializers.CharField(required=False)
+
+
+class FsuOutcomeOutput(serializers.Serializer[Any]):
+    awb_number = serializers.CharField(help_text="PPP-SSSSSSSC")
+    accepted = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    shipments_moved = serializers.IntegerField()
+    lines = FsuLineOutput(many=True, help_text="One per status line, in message order")
+
+
+class MilestoneSubscriptionCreateInput(StrictSerializer):
+    master_waybill_id = serializers.UUIDField(
+        required=False, allow_null=True, default=None, help_text="A MAWB you recorded or carry"
+    )
+    shipment_id = serializers.UUIDField(
+        required=False, allow_null=True, default=None, help_text="A shipment you may see"
+    )
+
+
+class MilestoneSubscriptionOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    master_waybill_id = serializers.UUIDField(allow_null=True)
+    awb_number = serializers.CharField(
+        source="master_waybill.awb_display", allow_null=True, default=None
+    )
+    shipment_id = serializers.UUIDField(allow_null=True)
+    tracking_number = serializers.CharField(
+        source="shipment.tracking_number", allow_null=True, default=None
+    )
+    milestones = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+
+    def get_milestones(self, subscription: Any) -> list[str]:
+        return sorted(MILESTONES)
 
 
 # --- Public tracking (no personal data: no consignee, merchant, marketplace or order)

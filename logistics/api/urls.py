@@ -27,6 +27,17 @@ urlpatterns = [
         views.TrackingEventCreateApi.as_view(),
         name="logistics-tracking-events",
     ),
+    path("fsu/", views.FsuMessageApi.as_view(), name="logistics-fsu"),
+    path(
+        "subscriptions/",
+        views.MilestoneSubscriptionListCreateApi.as_view(),
+        name="logistics-subscriptions",
+    ),
+    path(
+        "subscriptions/<uuid:subscription_id>/",
+        views.MilestoneSubscriptionDetailApi.as_view(),
+        name="logistics-subscription",
+    ),
     path(
         "tracking-events/batch/",
         views.TrackingEventBatchApi.as_view(),

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -18,13 +21,17 @@ from ewtp.core.api.pagination import CreatedCursorPagination
 from ewtp.core.errors import DomainError, NotFound
 from ewtp.core.models import OrganizationKind
 from ewtp.core.scopes import Scope
-from logistics import awb, selectors, services
+from logistics import awb, jsonld, selectors, services
+from logistics.api.parsers import MAX_MESSAGE_BYTES, PlainTextParser
 from logistics.api.serializers import (
     FlightListQuery,
     FlightOutput,
+    FsuOutcomeOutput,
     MasterWaybillCreateInput,
     MasterWaybillListQuery,
     MasterWaybillOutput,
+    MilestoneSubscriptionCreateInput,
+    MilestoneSubscriptionOutput,
     PublicTrackingOutput,
     ShipmentDetailOutput,
     ShipmentListQuery,
@@ -35,6 +42,7 @@ from logistics.api.serializers import (
     TrackingEventRecordedOutput,
 )
 from logistics.models import ShipmentStatus
+from logistics.public_cache import public_payload
 from logistics.services.tracking_batch import MAX_BATCH
 from logistics.tracking_numbers import S10
 
@@ -224,6 +232,134 @@ def _result_row(result: services.ItemResult) -> tuple[Any, ...]:
     return (result.result, result.event_id, result.id, result.code, result.field, result.message)
 
 
+class FsuMessageApi(PartnerApi):
+    """A Cargo-IMP FSU message about one of your master air waybills, as `text/plain`.
+
+    Each status line (RCS, MAN, DEP, ARR, RCF, NFD, DLV, ...) is stored as a tracking report of
+    the MAWB and answered in order as `accepted`, `duplicate` (sending a message again adds
+    nothing) or `rejected` with the bulk ingest's code. A message that is not an FSU is refused
+    whole, with a code and the line at fault (`errors[0].field` is `line.<n>`)."""
+
+    required_scopes = {"POST": Scope.TRACKING_WRITE}
+    allowed_kinds = {OrganizationKind.CARRIER, OrganizationKind.GROUND_HANDLER}
+    parser_classes = [PlainTextParser]
+
+    @extend_schema(
+        operation_id="fsu_messages_create",
+        request={"text/plain": OpenApiTypes.STR},
+        responses={
+            200: OpenApiResponse(FsuOutcomeOutput, description="One result per status line"),
+            400: OpenApiResponse(
+                description="Not an FSU message: FSU_HEADER_INVALID, FSU_AWB_LINE_INVALID, "
+                "FSU_STATUS_UNKNOWN, FSU_LINE_INVALID, FSU_DATE_INVALID, FSU_STATION_UNKNOWN, "
+                "FSU_NO_STATUS, FSU_TOO_LONG, AWB_MALFORMED, AWB_CHECK_DIGIT_INVALID or "
+                "MESSAGE_NOT_TEXT, naming the line"
+            ),
+            404: OpenApiResponse(
+                description="MAWB_UNKNOWN: no such air waybill of yours (or another's)"
+            ),
+            413: OpenApiResponse(description=f"More than {MAX_MESSAGE_BYTES:,} bytes"),
+            415: OpenApiResponse(description="Send the message as text/plain"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        text = request.data
+        if not isinstance(text, str):
+            raise DomainError(
+                "Send one FSU message as text/plain.", code="MESSAGE_NOT_TEXT", status=400
+            )
+        outcome = services.fsu_message_ingest(reporter=self.organization(request), text=text)
+        return Response(
+            {
+                "awb_number": outcome.awb_number,
+                "accepted": outcome.accepted,
+                "duplicates": outcome.duplicates,
+                "rejected": outcome.rejected,
+                "shipments_moved": outcome.shipments_moved,
+                "lines": [
+                    {k: v for k, v in vars_.items() if v is not None}
+                    for vars_ in (asdict(line) for line in outcome.lines)
+                ],
+            }
+        )
+
+
+FOLLOWER_KINDS: set[str] = {
+    OrganizationKind.MARKETPLACE,
+    OrganizationKind.MERCHANT,
+    OrganizationKind.CARRIER,
+    OrganizationKind.GROUND_HANDLER,
+    OrganizationKind.CUSTOMS_BROKER,
+}
+
+
+class MilestoneSubscriptionListCreateApi(PartnerApi):
+    """Follow a MAWB's or a shipment's milestones (departed, arrived) by webhook. A MAWB
+    milestone is one `logistics.master_waybill.milestone` per subscriber listing its house
+    waybills, never one per house waybill; a shipment's is `logistics.shipment.milestone`."""
+
+    required_scopes = {"GET": Scope.SHIPMENTS_READ, "POST": Scope.WEBHOOKS_MANAGE}
+    allowed_kinds = FOLLOWER_KINDS
+    pagination_class = CreatedCursorPagination
+
+    @extend_schema(
+        operation_id="milestone_subscriptions_list",
+        responses=MilestoneSubscriptionOutput(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        subscriptions = selectors.milestone_subscription_list(
+            organization=self.organization(request)
+        )
+        return self.paginated_response(request, subscriptions, MilestoneSubscriptionOutput)
+
+    @extend_schema(
+        operation_id="milestone_subscriptions_create",
+        request=MilestoneSubscriptionCreateInput,
+        responses={
+            201: MilestoneSubscriptionOutput,
+            200: OpenApiResponse(
+                MilestoneSubscriptionOutput, description="You already follow it: that one"
+            ),
+            400: OpenApiResponse(
+                description="Invalid fields, or not exactly one of master_waybill_id and "
+                "shipment_id (subscription_target_required)"
+            ),
+            404: OpenApiResponse(description="No such MAWB or shipment, or not one you see"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = MilestoneSubscriptionCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        subscription, created = services.milestone_subscription_create(
+            organization=self.organization(request),
+            master_waybill_id=data.validated_data["master_waybill_id"],
+            shipment_id=data.validated_data["shipment_id"],
+        )
+        return Response(
+            MilestoneSubscriptionOutput(subscription).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+            headers={"Location": f"{request.path}{subscription.pk}/"},
+        )
+
+
+class MilestoneSubscriptionDetailApi(PartnerApi):
+    required_scopes = {"DELETE": Scope.WEBHOOKS_MANAGE}
+    allowed_kinds = FOLLOWER_KINDS
+
+    @extend_schema(
+        operation_id="milestone_subscriptions_destroy",
+        responses={
+            204: OpenApiResponse(description="No longer followed"),
+            404: OpenApiResponse(description="No such subscription, or another organisation's"),
+        },
+    )
+    def delete(self, request: Request, subscription_id: uuid.UUID) -> Response:
+        services.milestone_subscription_delete(
+            organization=self.organization(request), subscription_id=subscription_id
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 WAYBILL_KINDS: set[str] = {
     OrganizationKind.CARRIER,
     OrganizationKind.GROUND_HANDLER,
@@ -305,6 +441,11 @@ class MasterWaybillDetailApi(PartnerApi):
         return Response(MasterWaybillOutput(waybill).data)
 
 
+class JsonLdRenderer(JSONRenderer):
+    media_type = jsonld.MEDIA_TYPE
+    format = "jsonld"
+
+
 class PublicTrackingApi(PublicApi):
     """Where a parcel is, for anyone holding its tracking number: the timeline in normalised
     statuses with places and local times, and the ETA of its flight. No personal data and
@@ -313,21 +454,37 @@ class PublicTrackingApi(PublicApi):
 
     # Same as PublicApi's empty list at run time; declared so the schema shows it as anonymous.
     permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer, JsonLdRenderer]
 
     @extend_schema(
         operation_id="public_tracking_retrieve",
         responses={
-            200: PublicTrackingOutput,
+            (200, "application/json"): PublicTrackingOutput,
+            (200, jsonld.MEDIA_TYPE): OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="With Accept: application/ld+json, a schema.org ParcelDelivery",
+            ),
             404: OpenApiResponse(description="No parcel with this tracking number"),
         },
     )
     def get(self, request: Request, tracking_number: str) -> Response:
         if not S10.fullmatch(tracking_number):
             raise NotFound("No parcel with this tracking number.")
-        tracking = selectors.public_tracking(tracking_number=tracking_number)
+        if request.accepted_renderer.media_type == jsonld.MEDIA_TYPE:
+            tracking = selectors.public_tracking(tracking_number=tracking_number)
+            url = request.build_absolute_uri(reverse("portal:track-detail", args=[tracking_number]))
+            return Response(jsonld.parcel_delivery(tracking, tracking_url=url))
         # Rendered by hand: the most-read page, and DRF's nested serializers cost more than the
         # two queries. PublicTrackingOutput documents the same shape (a test holds them equal).
-        return Response(public_tracking_body(tracking))
+        # Cached until a report about the parcel arrives (see logistics.public_cache).
+        return Response(
+            public_payload(
+                tracking_number,
+                lambda: public_tracking_body(
+                    selectors.public_tracking(tracking_number=tracking_number)
+                ),
+            )
+        )
 
 
 def _utc(moment: datetime | None) -> str | None:

@@ -8,13 +8,15 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, user_passes_test
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from ewtp.core.api.throttling import PublicRateThrottle
-from ewtp.core.errors import NotFound
-from logistics import selectors, services
+from ewtp.core.errors import DomainError, NotFound
+from logistics import jsonld, selectors, services
+from logistics.models import ShipmentExceptionKind
 from logistics.tracking_numbers import S10
 
 
@@ -73,10 +75,16 @@ def track_detail(request: HttpRequest, tracking_number: str) -> HttpResponse:
             {"form": form, "tracking_number": number},
             status=404,
         )
+    url = request.build_absolute_uri(reverse("portal:track-detail", args=[number]))
     return render(
         request,
         "logistics/track_detail.html",
-        {"tracking": tracking, "events": list(reversed(tracking.events)), "form": TrackForm()},
+        {
+            "tracking": tracking,
+            "events": list(reversed(tracking.events)),
+            "form": TrackForm(),
+            "jsonld": jsonld.script_text(jsonld.parcel_delivery(tracking, tracking_url=url)),
+        },
     )
 
 
@@ -102,3 +110,61 @@ def hub_replan(request: HttpRequest) -> HttpResponse:
     run = services.routing_run_request(trigger=f"staff {request.user.get_username()}"[:64])
     messages.info(request, f"Re-plan queued at {run.requested_at:%H:%M:%S} UTC.")
     return redirect("portal:hub-flights")
+
+
+class ExceptionFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind", choices=[("", "Every kind"), *ShipmentExceptionKind.choices], required=False
+    )
+
+
+class ExceptionResolveForm(forms.Form):
+    note = forms.CharField(
+        label="What was done",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required: the next person reads it.",
+    )
+
+
+@login_required(login_url="portal:login")
+@staff_only
+@require_GET
+def hub_exceptions(request: HttpRequest) -> HttpResponse:
+    form = ExceptionFilterForm(request.GET or None)
+    kind = None
+    if form.is_valid():
+        kind = form.cleaned_data["kind"] or None
+    queue = selectors.exception_queue(kind=kind)
+    return render(
+        request,
+        "logistics/hub_exceptions.html",
+        {"queue": queue, "form": form, "resolve_form": ExceptionResolveForm()},
+    )
+
+
+@login_required(login_url="portal:login")
+@staff_only
+@require_POST
+def hub_exception_resolve(request: HttpRequest, exception_id: int) -> HttpResponse:
+    form = ExceptionResolveForm(request.POST)
+    back = redirect("portal:hub-exceptions")
+    kind = request.POST.get("kind", "")
+    if kind in ShipmentExceptionKind.values:
+        back["Location"] += f"?kind={kind}"
+    if not form.is_valid():
+        messages.error(request, "Say what was done about it: the note is required.")
+        return back
+    try:
+        exception = services.shipment_exception_resolve(
+            exception_id=exception_id,
+            resolved_by=request.user,  # type: ignore[arg-type]  # signed in: staff_only
+            note=form.cleaned_data["note"],
+        )
+    except NotFound:
+        raise Http404("No such exception.") from None
+    except DomainError as refused:
+        messages.error(request, refused.detail)
+        return back
+    messages.info(request, f"Resolved: {exception.shipment.tracking_number}.")
+    return back

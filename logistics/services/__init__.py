@@ -8,6 +8,8 @@ from logistics.services.air_cargo import (
     uld_register,
     uld_types_load,
 )
+from logistics.services.exceptions import shipment_exception_resolve, shipments_flag_stale
+from logistics.services.fsu import FsuOutcome, fsu_message_ingest
 from logistics.services.network import (
     airport_ensure,
     airport_upsert,
@@ -26,11 +28,16 @@ from logistics.services.routing import (
     shipments_route_ready,
 )
 from logistics.services.shipments import shipment_create
+from logistics.services.subscriptions import (
+    milestone_subscription_create,
+    milestone_subscription_delete,
+)
 from logistics.services.tracking import TrackingRecord, tracking_event_record
 from logistics.services.tracking_batch import BatchOutcome, ItemResult, tracking_events_ingest
 
 __all__ = [
     "BatchOutcome",
+    "FsuOutcome",
     "ItemResult",
     "RoutingOutcome",
     "TrackingRecord",
@@ -40,15 +47,20 @@ __all__ = [
     "airports_load",
     "flight_cancel",
     "flight_schedule",
+    "fsu_message_ingest",
     "house_waybill_attach_shipments",
     "house_waybill_create",
     "master_waybill_create",
+    "milestone_subscription_create",
+    "milestone_subscription_delete",
     "routing_run",
     "routing_run_request",
     "shipment_create",
     "shipment_customs_hold",
     "shipment_customs_release",
+    "shipment_exception_resolve",
     "shipment_route",
+    "shipments_flag_stale",
     "shipments_plan",
     "shipments_route_ready",
     "tracking_event_record",

@@ -24,6 +24,11 @@ from logistics.models import (
     ShipmentStatusChange,
     TrackingEvent,
 )
+from logistics.services.subscriptions import (
+    MILESTONES,
+    ShipmentMilestone,
+    shipment_milestones_notify,
+)
 
 TRACKING_NUMBER_ATTEMPTS = 5
 
@@ -82,6 +87,12 @@ def shipment_move(
         changed_at=now,
     )
     publish_shipment_event(shipment)
+    if to in MILESTONES:
+        shipment_milestones_notify(
+            milestones=[
+                ShipmentMilestone(str(shipment.pk), shipment.tracking_number, to.value, at or now)
+            ]
+        )
     shipment.refresh_from_db()
     return shipment
 

@@ -22,6 +22,7 @@ from logistics.models import (
     Shipment,
     TrackingEvent,
 )
+from logistics.public_cache import public_payloads_forget
 from logistics.services.shipments import shipment_move
 from logistics.tracking_codes import TrackingPosition, advance, spec_for
 
@@ -123,6 +124,7 @@ def tracking_event_record(
             field="event_id",
         ) from None
 
+    public_payloads_forget([shipment.tracking_number])
     position = advance(shipment_position(shipment), spec, occurred_at)
     if position is not None:
         shipment.tracking_status = position.status

@@ -46,7 +46,15 @@ from ewtp.events.bus import publish
 from logistics import airports, awb
 from logistics.events import TRACKING_BATCH_RECORDED
 from logistics.models import SHIPMENT_STATUS_FOR_TRACKING, SHIPMENT_STATUS_RANK, Shipment
+from logistics.public_cache import public_payloads_forget
 from logistics.services.shipments import publish_shipment_event
+from logistics.services.subscriptions import (
+    MILESTONES,
+    MawbMilestone,
+    ShipmentMilestone,
+    master_waybill_milestones_notify,
+    shipment_milestones_notify,
+)
 from logistics.services.tracking import CLOCK_SKEW
 from logistics.tracking_codes import (
     CodeLevel,
@@ -546,6 +554,46 @@ def _publish(moved: list[_Parcel], reporter: Organization, received_at: datetime
         publish_shipment_event(shipment)
 
 
+def _forget_public_payloads(parcels: dict[str, _Parcel], stored: list[_Report]) -> None:
+    """Every parcel whose public timeline a stored report changes: its own reports, and those
+    of its MAWB."""
+    mawbs = {r.target for r in stored if r.awb_digits is not None}
+    public_payloads_forget(
+        [parcels[r.target].tracking_number for r in stored if r.awb_digits is None]
+        + [
+            p.tracking_number
+            for p in parcels.values()
+            if p.mawb_id is not None and p.mawb_id in mawbs
+        ]
+    )
+
+
+def _notify_milestones(stored: list[_Report], moved: list[_Parcel]) -> None:
+    """Subscribers hear of departures and arrivals: once per MAWB milestone, whatever the
+    number of its house waybills, and once per milestone of a shipment they follow."""
+    master_waybill_milestones_notify(
+        milestones=[
+            MawbMilestone(
+                r.target, r.spec.status.value, r.spec.code, r.location, r.occurred_at, r.id
+            )
+            for r in stored
+            if r.awb_digits is not None and r.spec.status in MILESTONES
+        ]
+    )
+    shipment_milestones_notify(
+        milestones=[
+            ShipmentMilestone(
+                p.id,
+                p.tracking_number,
+                p.lifecycle_to,
+                p.lifecycle_event.occurred_at if p.lifecycle_event else None,
+            )
+            for p in moved
+            if p.lifecycle_to is not None and p.lifecycle_to in MILESTONES
+        ]
+    )
+
+
 @transaction.atomic
 def tracking_events_ingest(*, reporter: Organization, events: Sequence[Any]) -> BatchOutcome:
     """Record a batch of reports from one partner: each item is accepted, a duplicate of one
@@ -635,6 +683,8 @@ def tracking_events_ingest(*, reporter: Organization, events: Sequence[Any]) -> 
     if moved:
         _write_moves(moved, reporter, timezone.now())
         _publish(moved, reporter, now)
+    _notify_milestones(stored, moved)
+    _forget_public_payloads(parcels, stored)
 
     final = [r for r in results if r is not None]
     outcome = BatchOutcome(results=final, shipments_moved=len(moved))

@@ -5,6 +5,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
@@ -211,3 +213,45 @@ def test_the_hand_rendered_body_matches_its_documented_serializer(journey):
 
     documented = PublicTrackingOutput(public_tracking(tracking_number=parcel.tracking_number))
     assert json.loads(JSONRenderer().render(documented.data)) == body
+
+
+def test_the_public_payload_is_cached_until_a_report_about_the_parcel_or_its_mawb(journey):
+    parcel, _ = journey
+    url = f"{URL}{parcel.tracking_number}/"
+    operator = parcel.carrier
+    first = APIClient().get(url).json()
+
+    with CaptureQueriesContext(connection) as cached:
+        again = APIClient().get(url).json()
+    tracking_events_ingest(
+        reporter=operator,
+        events=[
+            {
+                "event_id": "m-2",
+                "awb_number": "020-12345675",
+                "code": "ARR",
+                "occurred_at": (timezone.now() - timedelta(minutes=5)).isoformat(),
+                "location": "HGH",
+            }
+        ],
+    )
+    after_mawb = APIClient().get(url).json()
+    tracking_events_ingest(
+        reporter=operator,
+        events=[
+            {
+                "event_id": "p-9",
+                "tracking_number": parcel.tracking_number,
+                "code": "OUT_FOR_DELIVERY",
+                "occurred_at": (timezone.now() - timedelta(minutes=1)).isoformat(),
+                "location": "HGH",
+            }
+        ],
+    )
+    after_parcel = APIClient().get(url).json()
+
+    assert again == first
+    assert len(cached.captured_queries) == 0
+    assert after_mawb["status"] == "arrived"
+    assert len(after_mawb["events"]) == len(first["events"]) + 1
+    assert after_parcel["status"] == "out_for_delivery"

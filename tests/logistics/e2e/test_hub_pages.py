@@ -6,10 +6,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from logistics.models import Flight
-from logistics.services import shipments_plan, tracking_events_ingest
+from logistics.models import Flight, Shipment, ShipmentException
+from logistics.services import shipments_flag_stale, shipments_plan, tracking_events_ingest
 from tests.factories import UserFactory
 from tests.logistics import factories
 
@@ -71,3 +72,33 @@ def test_hub_staff_see_the_flights_fill_bars_and_ask_for_a_replan(
     page.get_by_role("button", name="Re-plan now").click()
     expect(page.get_by_role("status")).to_contain_text("Re-plan queued")
     assert len(queued) == 1
+
+
+def test_hub_staff_resolve_a_stale_parcel_with_a_note(live_server, page: Page):
+    _, hgh = factories.network()
+    parcel = factories.parcel(factories.flight(factories.carrier(), hgh))
+    Shipment.objects.filter(pk=parcel.pk).update(
+        tracking_status="at_hub", tracking_status_at=timezone.now() - timedelta(hours=30)
+    )
+    shipments_flag_stale()
+    UserFactory(username="hub", is_staff=True)
+
+    page.goto(f"{live_server.url}/hub/exceptions/")
+    page.get_by_label("Username").fill("hub")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Sign in").click()
+
+    queue = page.get_by_role("table", name="Open exceptions", exact=True)
+    expect(queue).to_contain_text(parcel.tracking_number)
+    page.get_by_role("combobox", name="Kind").select_option("stale")
+    page.get_by_role("button", name="Filter").click()
+    expect(page).to_have_url(f"{live_server.url}/hub/exceptions/?kind=stale")
+    page.get_by_label(f"Note for {parcel.tracking_number}").fill("Rescanned at gate 4")
+    page.get_by_role("button", name=f"Resolve {parcel.tracking_number}").click()
+
+    expect(page.get_by_role("status")).to_contain_text(f"Resolved: {parcel.tracking_number}")
+    expect(page.get_by_text("No open exception of this kind.")).to_be_visible()
+    resolved = ShipmentException.objects.get(shipment=parcel)
+    assert resolved.note == "Rescanned at gate 4"
+    assert resolved.resolved_by is not None
+    assert resolved.resolved_by.username == "hub"
