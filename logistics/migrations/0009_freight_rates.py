@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('logistics', '0004_routing_volume_holds_runs'),
+        ('logistics', '0008_status_change_report_index_partial'),
     ]
 
     operations = [
