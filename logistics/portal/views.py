@@ -3,6 +3,7 @@ public API shows (the same selector); the flights view is for hub staff only."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ewtp.core.api.throttling import PublicRateThrottle
 from ewtp.core.errors import DomainError, NotFound
+from ewtp.core.svg_charts import columns
 from logistics import jsonld, selectors, services
 from logistics.models import ShipmentExceptionKind
 from logistics.tracking_numbers import S10
@@ -100,7 +102,17 @@ staff_only = user_passes_test(_is_staff, login_url="portal:login")
 @require_GET
 def hub_flights(request: HttpRequest) -> HttpResponse:
     board = selectors.hub_flight_board()
-    return render(request, "logistics/hub_flights.html", {"board": board})
+    throughput_chart = columns(
+        chart_id="hub-throughput",
+        title="Tracking reports received per hour, last 24 hours (UTC)",
+        points=[(f"{hour:%H}h", Decimal(n)) for hour, n in board.throughput],
+        unit="reports",
+    )
+    return render(
+        request,
+        "logistics/hub_flights.html",
+        {"board": board, "throughput_chart": throughput_chart},
+    )
 
 
 @login_required(login_url="portal:login")

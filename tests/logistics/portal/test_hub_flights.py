@@ -7,8 +7,10 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from logistics.models import Flight, RoutingRun
+from logistics.models import Flight, RoutingRun, TrackingEvent
+from logistics.selectors import hub_flight_board
 from logistics.services import airport_upsert, shipments_plan
 from tests.factories import UserFactory
 from tests.logistics import factories
@@ -69,3 +71,33 @@ def test_the_replan_button_queues_the_routing_job(hub, django_capture_on_commit_
     assert response.status_code == 302
     assert len(queued) == 1
     assert RoutingRun.objects.get().trigger == "staff hubstaff"
+
+
+def test_the_throughput_chart_counts_reports_received_per_hour(hub):
+    shipment = factories.waiting_parcel(hub.destination)
+    carrier = shipment.carrier or factories.carrier()
+    now = timezone.now()
+    for minutes_ago in (5, 10, 70):
+        TrackingEvent.objects.create(
+            carrier=carrier,
+            shipment=shipment,
+            partner_event_id=f"scan-{minutes_ago}",
+            code="HUB_IN",
+            status="at_hub",
+            occurred_at=now - timedelta(minutes=minutes_ago),
+            received_at=now - timedelta(minutes=minutes_ago),
+        )
+    this_hour = now.replace(minute=0, second=0, microsecond=0)
+    expected_now = sum(1 for m in (5, 10, 70) if now - timedelta(minutes=m) >= this_hour)
+    expected_before = 3 - expected_now
+
+    board = hub_flight_board(now=now)
+    client = Client()
+    client.force_login(UserFactory.create(is_staff=True))
+    page = client.get("/hub/flights/").content.decode()
+
+    assert len(board.throughput) == 24
+    assert board.throughput[-1] == (this_hour, expected_now)
+    assert sum(n for _, n in board.throughput[-3:-1]) == expected_before
+    assert 'id="hub-throughput"' in page
+    assert "Tracking reports received per hour" in page
