@@ -240,6 +240,14 @@ class Declaration(models.Model):
                 condition=models.Q(total_value__gte=0), name="declaration_total_gte_0"
             )
         ]
+        indexes = [
+            # The clearance jobs take the oldest waiting declarations; the index holds only those.
+            models.Index(
+                fields=["created_at", "id"],
+                condition=models.Q(status="submitted"),
+                name="declaration_waiting",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.regime} {self.order_reference} ({self.status})"

@@ -3,11 +3,21 @@
 from customs.services.assessment import declaration_assess, declaration_tax_request
 from customs.services.audit import (
     SYSTEM,
+    AuditDraft,
     ChainBreak,
     ChainCheck,
     audit_actor,
     audit_chain_verify,
     audit_record,
+    audit_record_many,
+)
+from customs.services.clearance_batch import (
+    BATCH_SIZE as CLEARANCE_BATCH_SIZE,
+)
+from customs.services.clearance_batch import (
+    ClearanceBatch,
+    declarations_clear_batch,
+    declarations_dispatch_waiting,
 )
 from customs.services.decisions import (
     OFFICER_ROLES,
@@ -56,10 +66,13 @@ from customs.services.tax_quotes import (
 )
 
 __all__ = [
+    "CLEARANCE_BATCH_SIZE",
     "OFFICER_ROLES",
     "SYSTEM",
+    "AuditDraft",
     "ChainBreak",
     "ChainCheck",
+    "ClearanceBatch",
     "DeclarationLineRequest",
     "Finding",
     "HoldReason",
@@ -72,6 +85,7 @@ __all__ = [
     "audit_actor",
     "audit_chain_verify",
     "audit_record",
+    "audit_record_many",
     "commodity_codes_load",
     "declaration_assess",
     "declaration_clear",
@@ -84,6 +98,8 @@ __all__ = [
     "declaration_risk_assess",
     "declaration_submit",
     "declaration_tax_request",
+    "declarations_clear_batch",
+    "declarations_dispatch_waiting",
     "hs_nomenclature_load",
     "information_request_answer",
     "information_requests_hold_overdue",

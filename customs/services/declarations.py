@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -124,8 +125,12 @@ def declaration_submit(
     return declaration
 
 
-def declaration_findings(*, declaration: Declaration) -> list[Finding]:
-    """What stops a declaration from being released automatically (empty when nothing does)."""
+def findings_decide(
+    *, declaration: Declaration, lines: Sequence[DeclarationLine], known: set[str]
+) -> list[Finding]:
+    """What stops a declaration from being released automatically (empty when nothing does),
+    given its lines and which of their HS codes the nomenclature knows (read once per
+    declaration by the single clearance, once per batch by the batched one)."""
     findings: list[Finding] = []
     if REGIME_FOR_DESTINATION.get(declaration.destination_country) != declaration.regime:
         findings.append(
@@ -136,8 +141,6 @@ def declaration_findings(*, declaration: Declaration) -> list[Finding]:
                 f"{declaration.destination_country}.",
             )
         )
-    lines = list(declaration.lines.all())
-    known = commodity_codes_known(codes=[line.hs_code for line in lines])
     for line in lines:
         if not HS_CODE.fullmatch(line.hs_code):
             findings.append(
@@ -158,6 +161,33 @@ def declaration_findings(*, declaration: Declaration) -> list[Finding]:
     return findings
 
 
+def declaration_findings(*, declaration: Declaration) -> list[Finding]:
+    """What stops a declaration from being released automatically (empty when nothing does)."""
+    lines = list(declaration.lines.all())
+    known = commodity_codes_known(codes=[line.hs_code for line in lines])
+    return findings_decide(declaration=declaration, lines=lines, known=known)
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """A status change decided by the clearance job, before it is written."""
+
+    to: DeclarationStatus
+    reason_code: str
+    reason: str
+    audit_extra: dict[str, Any] | None = None
+
+
+VALIDATED = Move(
+    DeclarationStatus.VALIDATED, "lines_valid", "Every line has a known 6-digit HS code."
+)
+
+
+def findings_move(findings: Sequence[Finding]) -> Move:
+    """The hold a validation finding makes."""
+    return Move(DeclarationStatus.HELD, findings[0].code, " ".join(f.message for f in findings))
+
+
 def _inadmissible_reasons(declaration: Declaration) -> list[dict[str, str]]:
     """The assessment's reasons when it holds the declaration: not admissible although every
     line had a tariff line. Without a tariff line the assessment cannot judge the goods, so that
@@ -171,50 +201,53 @@ def _inadmissible_reasons(declaration: Declaration) -> list[dict[str, str]]:
     return reasons
 
 
-def _route(declaration: Declaration, risk: RiskOutcome) -> Declaration:
+def route_decide(declaration: Declaration, risk: RiskOutcome) -> Move:
     """After validation, assessment and risk: hold, queue for an officer, or release."""
     lane_extra = {"hits": [hit.rule_name for hit in risk.hits], "sampled": risk.sampled}
     inadmissible = _inadmissible_reasons(declaration)
     if inadmissible:
-        return declaration_move(
-            declaration=declaration,
-            to=DeclarationStatus.HELD,
-            reason_code=inadmissible[0]["code"],
-            reason=" ".join(reason["detail"] for reason in inadmissible),
-            actor=None,
-            audit_extra=lane_extra,
+        return Move(
+            DeclarationStatus.HELD,
+            inadmissible[0]["code"],
+            " ".join(reason["detail"] for reason in inadmissible),
+            lane_extra,
         )
     names = ", ".join(hit.rule_name for hit in risk.hits)
     if risk.hard_stop:
         stops = ", ".join(hit.rule_name for hit in risk.hits if hit.hard_stop)
-        return declaration_move(
-            declaration=declaration,
-            to=DeclarationStatus.HELD,
-            reason_code=HoldReason.RISK_HARD_STOP,
-            reason=f"Held by a hard-stop rule: {stops}.",
-            actor=None,
-            audit_extra=lane_extra,
+        return Move(
+            DeclarationStatus.HELD,
+            HoldReason.RISK_HARD_STOP,
+            f"Held by a hard-stop rule: {stops}.",
+            lane_extra,
         )
     if risk.lane in OFFICER_LANES:
-        return declaration_move(
-            declaration=declaration,
-            to=DeclarationStatus.RISK_ASSESSED,
-            reason_code=f"lane_{risk.lane}",
-            reason=f"Routed to an officer ({risk.lane} lane): {names}.",
-            actor=None,
-            audit_extra=lane_extra,
+        return Move(
+            DeclarationStatus.RISK_ASSESSED,
+            f"lane_{risk.lane}",
+            f"Routed to an officer ({risk.lane} lane): {names}.",
+            lane_extra,
         )
-    return declaration_move(
-        declaration=declaration,
-        to=DeclarationStatus.RELEASED,
-        reason_code="auto_release",
-        reason=(
+    return Move(
+        DeclarationStatus.RELEASED,
+        "auto_release",
+        (
             "Released without inspection: no findings."
             if risk.lane == Lane.GREEN
             else f"Released for post-release audit (blue lane): {names}."
         ),
+        lane_extra,
+    )
+
+
+def _move(declaration: Declaration, move: Move) -> Declaration:
+    return declaration_move(
+        declaration=declaration,
+        to=move.to,
+        reason_code=move.reason_code,
+        reason=move.reason,
         actor=None,
-        audit_extra=lane_extra,
+        audit_extra=move.audit_extra,
     )
 
 
@@ -230,20 +263,8 @@ def declaration_clear(*, declaration_id: uuid.UUID) -> Declaration:
         return declaration
     findings = declaration_findings(declaration=declaration)
     if findings:
-        return declaration_move(
-            declaration=declaration,
-            to=DeclarationStatus.HELD,
-            reason_code=findings[0].code,
-            reason=" ".join(f.message for f in findings),
-            actor=None,
-        )
-    validated = declaration_move(
-        declaration=declaration,
-        to=DeclarationStatus.VALIDATED,
-        reason_code="lines_valid",
-        reason="Every line has a known 6-digit HS code.",
-        actor=None,
-    )
+        return _move(declaration, findings_move(findings))
+    validated = _move(declaration, VALIDATED)
     assessed = declaration_assess(declaration=validated)
     risk = declaration_risk_assess(declaration=assessed)
-    return _route(assessed, risk)
+    return _move(assessed, route_decide(assessed, risk))
