@@ -331,12 +331,13 @@ def declarations_clear_batch(
 
 @transaction.atomic
 def declarations_dispatch_waiting(
-    *, older_than: timedelta = SWEEP_AFTER, batch_size: int = BATCH_SIZE, limit: int = 100_000
+    *, older_than: timedelta = SWEEP_AFTER, batch_size: int = BATCH_SIZE, limit: int = 5_000
 ) -> int:
     """Queue `customs.clear_declarations` jobs, `batch_size` ids each, for the declarations
     still `submitted` after `older_than` (oldest first, at most `limit`). Beat runs it every
     minute, so a declaration whose job was lost is cleared all the same; a declaration queued
-    twice is cleared once. Returns how many were queued."""
+    twice is cleared once. The limit keeps a long backlog (whose own jobs are still queued)
+    from being queued again in full every minute. Returns how many were queued."""
     cutoff = timezone.now() - older_than
     ids = [
         str(pk)
