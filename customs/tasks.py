@@ -23,13 +23,53 @@ logger = logging.getLogger(__name__)
     time_limit=90,
 )
 def clear_declaration(declaration_id: str) -> str | None:
-    """Run the automatic clearance of one declaration; a second run changes nothing."""
-    try:
-        declaration = services.declaration_clear(declaration_id=uuid.UUID(declaration_id))
-    except Declaration.DoesNotExist:
+    """Run the automatic clearance of one declaration (queued when it is filed), topped up with
+    the oldest others waiting: under load, one job clears a batch and the jobs of the
+    declarations it took find theirs done. A second run changes nothing."""
+    batch = services.declarations_clear_batch(
+        declaration_ids=[uuid.UUID(declaration_id)], top_up_to=services.CLEARANCE_BATCH_SIZE
+    )
+    if len(batch.statuses) > 1:
+        logger.info("clearance batch of %s declarations", len(batch.statuses))
+    own = uuid.UUID(declaration_id)
+    if own in batch.statuses:
+        return batch.statuses[own]
+    # Decided earlier, taken by another job's batch, or gone.
+    status = Declaration.objects.filter(pk=own).values_list("status", flat=True).first()
+    if status is None:
         logger.warning("clearance skipped: no declaration %s", declaration_id)
-        return None
-    return declaration.status
+    return status
+
+
+@shared_task(
+    name="customs.clear_declarations",
+    reject_on_worker_lost=True,
+    **transient_retries(max_retries=8, backoff_max=120),
+    soft_time_limit=120,
+    time_limit=180,
+)
+def clear_declarations(declaration_ids: list[str]) -> dict[str, int]:
+    """Clear a batch of declarations (the dispatcher's jobs) in one transaction; ids already
+    decided, or being cleared by another job, are left alone. Returns counts per status."""
+    batch = services.declarations_clear_batch(
+        declaration_ids=[uuid.UUID(value) for value in declaration_ids]
+    )
+    counts: dict[str, int] = {}
+    for status in batch.statuses.values():
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+@shared_task(
+    name="customs.dispatch_waiting_declarations",
+    **transient_retries(max_retries=3),
+    soft_time_limit=50,
+    time_limit=60,
+)
+def dispatch_waiting_declarations() -> int:
+    """Every minute (beat): declarations still submitted a minute after filing lost their job;
+    queue them again in batches."""
+    return services.declarations_dispatch_waiting()
 
 
 @shared_task(

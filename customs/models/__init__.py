@@ -320,6 +320,14 @@ class Declaration(models.Model):
                 name="declaration_mrn_18_characters",
             ),
         ]
+        indexes = [
+            # The clearance jobs take the oldest waiting declarations; the index holds only those.
+            models.Index(
+                fields=["created_at", "id"],
+                condition=models.Q(status="submitted"),
+                name="declaration_waiting",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.regime} {self.reference} ({self.status})"

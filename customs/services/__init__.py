@@ -3,11 +3,21 @@
 from customs.services.assessment import declaration_assess, declaration_tax_request
 from customs.services.audit import (
     SYSTEM,
+    AuditDraft,
     ChainBreak,
     ChainCheck,
     audit_actor,
     audit_chain_verify,
     audit_record,
+    audit_record_many,
+)
+from customs.services.clearance_batch import (
+    BATCH_SIZE as CLEARANCE_BATCH_SIZE,
+)
+from customs.services.clearance_batch import (
+    ClearanceBatch,
+    declarations_clear_batch,
+    declarations_dispatch_waiting,
 )
 from customs.services.decisions import (
     OFFICER_ROLES,
@@ -72,12 +82,15 @@ from customs.services.tax_quotes import (
 )
 
 __all__ = [
+    "CLEARANCE_BATCH_SIZE",
     "EXIT_WINDOW",
     "EXPORT_COUNTRY",
     "OFFICER_ROLES",
     "SYSTEM",
+    "AuditDraft",
     "ChainBreak",
     "ChainCheck",
+    "ClearanceBatch",
     "DeclarationInvalid",
     "DeclarationLineRequest",
     "Finding",
@@ -91,6 +104,7 @@ __all__ = [
     "audit_actor",
     "audit_chain_verify",
     "audit_record",
+    "audit_record_many",
     "commodity_codes_load",
     "declaration_amend",
     "declaration_assess",
@@ -109,6 +123,8 @@ __all__ = [
     "declaration_submit",
     "declaration_tax_cancel",
     "declaration_tax_request",
+    "declarations_clear_batch",
+    "declarations_dispatch_waiting",
     "export_declaration_file",
     "export_reference",
     "exports_flag_missing_exit",

@@ -9,7 +9,9 @@ assessment to the cent.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +25,7 @@ from customs.services.tax_quotes import (
     tax_quote_compute,
     tax_quote_request_build,
 )
+from customs.tariff_source import DatabaseTariff
 from customs.taxes import (
     InvalidTaxQuoteRequest,
     Regime,
@@ -38,9 +41,13 @@ DECLARATION_NOT_QUOTABLE = "DECLARATION_NOT_QUOTABLE"
 
 
 def declaration_tax_request(
-    *, declaration: Declaration, exchange_rates: ExchangeRates
+    *,
+    declaration: Declaration,
+    exchange_rates: ExchangeRates,
+    lines: Sequence[DeclarationLine] | None = None,
 ) -> tuple[TaxQuoteRequest, Decimal]:
-    """The quote request a declaration amounts to, and the exchange rate it used."""
+    """The quote request a declaration amounts to, and the exchange rate it used. `lines`, in
+    line order, spares the query when the caller has them (the batched clearance)."""
     regime = Regime(declaration.regime)
     on = acceptance_date_at(regime, declaration.created_at)
     pack = select_rule_pack(jurisdiction=regime.jurisdiction, regime=regime, on=on)
@@ -60,7 +67,7 @@ def declaration_tax_request(
                 quantity=line.quantity,
                 unit_price=round_half_up(line.value * rate / line.quantity),
             )
-            for line in declaration.lines.all()
+            for line in (declaration.lines.all() if lines is None else lines)
         ],
         freight=round_half_up(declaration.transport_costs * rate),
         ioss_number=declaration.ioss_number or None,
@@ -69,7 +76,11 @@ def declaration_tax_request(
 
 
 def _store(
-    declaration: Declaration, request: TaxQuoteRequest, rate: Decimal, result: TaxQuote
+    declaration: Declaration,
+    lines: Sequence[DeclarationLine],
+    request: TaxQuoteRequest,
+    rate: Decimal,
+    result: TaxQuote,
 ) -> None:
     declaration.acceptance_date = request.acceptance_date
     declaration.rule_pack = result.rule_pack or ""
@@ -85,16 +96,63 @@ def _store(
     declaration.vat = result.vat
     declaration.checkout_vat = result.checkout_vat
     declaration.total_tax = result.total_tax
-    lines = list(declaration.lines.all())
     for line, goods, taxed in zip(lines, request.items, result.lines, strict=True):
         line.assessed_unit_price = goods.unit_price
         line.customs_value = taxed.customs_value
         line.duty = taxed.duty
         line.excise = taxed.excise
         line.vat = taxed.vat
-    DeclarationLine.objects.bulk_update(
-        lines, ["assessed_unit_price", "customs_value", "duty", "excise", "vat"]
-    )
+
+
+# The line fields an assessment sets.
+ASSESSED_LINE_FIELDS = ["assessed_unit_price", "customs_value", "duty", "excise", "vat"]
+
+
+def assessment_decide(
+    *,
+    declaration: Declaration,
+    lines: Sequence[DeclarationLine],
+    exchange_rates: ExchangeRates,
+    tariff: DatabaseTariff | None = None,
+) -> bool:
+    """Assess the declaration and set the result on it and on `lines` (its lines, in order), in
+    memory only: the single and the batched clearance both assess through here, then write. An
+    assessment that cannot be made (no reference rate for the declared currency, goods without
+    value) is not admissible, with why. `tariff` may come prefetched for a whole batch. True
+    when the lines got amounts (and need writing)."""
+    declaration.assessed_at = timezone.now()
+    try:
+        request, rate = declaration_tax_request(
+            declaration=declaration, exchange_rates=exchange_rates, lines=lines
+        )
+    except (ExchangeRateUnknown, InvalidTaxQuoteRequest) as exc:
+        code = (
+            EXCHANGE_RATE_UNKNOWN
+            if isinstance(exc, ExchangeRateUnknown)
+            else DECLARATION_NOT_QUOTABLE
+        )
+        declaration.admissible = False
+        declaration.assessment_reasons = [{"code": code, "detail": exc.detail}]
+        return False
+    result = tax_quote_compute(request=request, tariff=tariff)
+    _store(declaration, lines, request, rate, result)
+    return True
+
+
+def assessment_audit_payload(declaration: Declaration) -> dict[str, Any]:
+    """What the `declaration.assessed` audit entry records."""
+    return {
+        "rule_pack": declaration.rule_pack,
+        "admissible": declaration.admissible,
+        "reasons": [reason["code"] for reason in declaration.assessment_reasons],
+        "currency": declaration.assessment_currency,
+        "exchange_rate": declaration.exchange_rate,
+        "customs_value": declaration.customs_value,
+        "duty": declaration.duty,
+        "excise": declaration.excise,
+        "vat": declaration.vat,
+        "total_tax": declaration.total_tax,
+    }
 
 
 @transaction.atomic
@@ -105,38 +163,20 @@ def declaration_assess(
     clearance job's transaction with the declaration locked. An assessment that cannot be made
     (no reference rate for the declared currency, goods without value) is stored as not
     admissible, with why."""
-    declaration.assessed_at = timezone.now()
-    try:
-        request, rate = declaration_tax_request(
-            declaration=declaration, exchange_rates=exchange_rates or EcbReferenceRates()
-        )
-    except (ExchangeRateUnknown, InvalidTaxQuoteRequest) as exc:
-        code = (
-            EXCHANGE_RATE_UNKNOWN
-            if isinstance(exc, ExchangeRateUnknown)
-            else DECLARATION_NOT_QUOTABLE
-        )
-        declaration.admissible = False
-        declaration.assessment_reasons = [{"code": code, "detail": exc.detail}]
-    else:
-        _store(declaration, request, rate, tax_quote_compute(request=request))
+    lines = list(declaration.lines.all())
+    lines_assessed = assessment_decide(
+        declaration=declaration,
+        lines=lines,
+        exchange_rates=exchange_rates or EcbReferenceRates(),
+    )
     declaration.save()
+    if lines_assessed:
+        DeclarationLine.objects.bulk_update(lines, ASSESSED_LINE_FIELDS)
     audit_record(
         actor=SYSTEM,
         action="declaration.assessed",
         object_type="declaration",
         object_id=str(declaration.pk),
-        payload={
-            "rule_pack": declaration.rule_pack,
-            "admissible": declaration.admissible,
-            "reasons": [reason["code"] for reason in declaration.assessment_reasons],
-            "currency": declaration.assessment_currency,
-            "exchange_rate": declaration.exchange_rate,
-            "customs_value": declaration.customs_value,
-            "duty": declaration.duty,
-            "excise": declaration.excise,
-            "vat": declaration.vat,
-            "total_tax": declaration.total_tax,
-        },
+        payload=assessment_audit_payload(declaration),
     )
     return declaration

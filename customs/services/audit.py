@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +62,58 @@ def audit_record(
         prev_hash=link.prev_hash,
         hash=link.digest(),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class AuditDraft:
+    """One entry to append, before it has its place in the chain."""
+
+    actor: str
+    action: str
+    object_type: str
+    object_id: str
+    payload: Mapping[str, Any]
+
+
+@transaction.atomic
+def audit_record_many(*, drafts: Sequence[AuditDraft]) -> list[AuditEntry]:
+    """Append entries to the chain in the given order, under one acquisition of the chain lock
+    and with one INSERT: each links to the one before it exactly as `audit_record` would link
+    them one at a time, so `audit_chain_verify` cannot tell the two apart."""
+    if not drafts:
+        return []
+    transaction_lock(AUDIT_CHAIN, 0)
+    head = AuditEntry.objects.order_by("-sequence").values_list("sequence", "hash").first()
+    sequence, prev_hash = (1, GENESIS_HASH) if head is None else (head[0] + 1, head[1])
+    now = timezone.now()
+    entries = []
+    for draft in drafts:
+        link = ChainLink(
+            sequence=sequence,
+            occurred_at=now,
+            actor=draft.actor,
+            action=draft.action,
+            object_type=draft.object_type,
+            object_id=draft.object_id,
+            payload=json_safe(dict(draft.payload)),
+            prev_hash=prev_hash,
+        )
+        digest = link.digest()
+        entries.append(
+            AuditEntry(
+                sequence=link.sequence,
+                occurred_at=link.occurred_at,
+                actor=link.actor,
+                action=link.action,
+                object_type=link.object_type,
+                object_id=link.object_id,
+                payload=link.payload,
+                prev_hash=link.prev_hash,
+                hash=digest,
+            )
+        )
+        sequence, prev_hash = sequence + 1, digest
+    return AuditEntry.objects.bulk_create(entries)
 
 
 @dataclass(frozen=True, slots=True)

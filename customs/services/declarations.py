@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -140,8 +141,12 @@ def declaration_submit(
     return declaration
 
 
-def declaration_findings(*, declaration: Declaration) -> list[Finding]:
-    """What stops a declaration from being released automatically (empty when nothing does)."""
+def findings_decide(
+    *, declaration: Declaration, lines: Sequence[DeclarationLine], known: set[str]
+) -> list[Finding]:
+    """What stops a declaration from being released automatically (empty when nothing does),
+    given its lines and which of their HS codes the nomenclature knows (read once per
+    declaration by the single clearance, once per batch by the batched one)."""
     findings: list[Finding] = []
     if not regime_covers(declaration.regime, declaration.destination_country):
         findings.append(
@@ -152,8 +157,6 @@ def declaration_findings(*, declaration: Declaration) -> list[Finding]:
                 f"{declaration.destination_country}.",
             )
         )
-    lines = list(declaration.lines.all())
-    known = commodity_codes_known(codes=[line.hs_code for line in lines])
     for line in lines:
         if not HS_CODE.fullmatch(line.hs_code):
             findings.append(
@@ -174,6 +177,43 @@ def declaration_findings(*, declaration: Declaration) -> list[Finding]:
     return findings
 
 
+def declaration_findings(*, declaration: Declaration) -> list[Finding]:
+    """What stops a declaration from being released automatically (empty when nothing does)."""
+    lines = list(declaration.lines.all())
+    known = commodity_codes_known(codes=[line.hs_code for line in lines])
+    return findings_decide(declaration=declaration, lines=lines, known=known)
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """A status change decided by the clearance job, before it is written."""
+
+    to: DeclarationStatus
+    reason_code: str
+    reason: str
+    audit_extra: dict[str, Any] | None = None
+
+
+VALIDATED = Move(
+    DeclarationStatus.VALIDATED, "lines_valid", "Every line has a known 6-digit HS code."
+)
+
+
+def export_release_move(declaration: Declaration) -> Move:
+    """An export carries no duty and no import VAT to assess; export controls are not run
+    here, so a valid export is released under its MRN."""
+    return Move(
+        DeclarationStatus.RELEASED,
+        "export_released",
+        f"Released for export under MRN {declaration.mrn}.",
+    )
+
+
+def findings_move(findings: Sequence[Finding]) -> Move:
+    """The hold a validation finding makes."""
+    return Move(DeclarationStatus.HELD, findings[0].code, " ".join(f.message for f in findings))
+
+
 def _inadmissible_reasons(declaration: Declaration) -> list[dict[str, str]]:
     """The assessment's reasons when it holds the declaration: not admissible although every
     line had a tariff line. Without a tariff line the assessment cannot judge the goods, so that
@@ -187,59 +227,60 @@ def _inadmissible_reasons(declaration: Declaration) -> list[dict[str, str]]:
     return reasons
 
 
-def _route(declaration: Declaration, risk: RiskOutcome) -> Declaration:
+def route_decide(declaration: Declaration, risk: RiskOutcome) -> Move:
     """After validation, assessment and risk: hold, queue for an officer, or release."""
     lane_extra = {"hits": [hit.rule_name for hit in risk.hits], "sampled": risk.sampled}
     inadmissible = _inadmissible_reasons(declaration)
     if inadmissible:
-        return declaration_move(
-            declaration=declaration,
-            to=DeclarationStatus.HELD,
-            reason_code=inadmissible[0]["code"],
-            reason=" ".join(reason["detail"] for reason in inadmissible),
-            actor=None,
-            audit_extra=lane_extra,
+        return Move(
+            DeclarationStatus.HELD,
+            inadmissible[0]["code"],
+            " ".join(reason["detail"] for reason in inadmissible),
+            lane_extra,
         )
     names = ", ".join(hit.rule_name for hit in risk.hits)
     if risk.hard_stop:
         stops = ", ".join(hit.rule_name for hit in risk.hits if hit.hard_stop)
-        return declaration_move(
-            declaration=declaration,
-            to=DeclarationStatus.HELD,
-            reason_code=HoldReason.RISK_HARD_STOP,
-            reason=f"Held by a hard-stop rule: {stops}.",
-            actor=None,
-            audit_extra=lane_extra,
+        return Move(
+            DeclarationStatus.HELD,
+            HoldReason.RISK_HARD_STOP,
+            f"Held by a hard-stop rule: {stops}.",
+            lane_extra,
         )
     if risk.lane not in OFFICER_LANES and declaration.review_required:
-        return declaration_move(
-            declaration=declaration,
-            to=DeclarationStatus.RISK_ASSESSED,
-            reason_code=AMENDED_AFTER_REVIEW,
-            reason=f"Amended while with an officer: back to an officer ({risk.lane} lane).",
-            actor=None,
-            audit_extra=lane_extra,
+        return Move(
+            DeclarationStatus.RISK_ASSESSED,
+            AMENDED_AFTER_REVIEW,
+            f"Amended while with an officer: back to an officer ({risk.lane} lane).",
+            lane_extra,
         )
     if risk.lane in OFFICER_LANES:
-        return declaration_move(
-            declaration=declaration,
-            to=DeclarationStatus.RISK_ASSESSED,
-            reason_code=f"lane_{risk.lane}",
-            reason=f"Routed to an officer ({risk.lane} lane): {names}.",
-            actor=None,
-            audit_extra=lane_extra,
+        return Move(
+            DeclarationStatus.RISK_ASSESSED,
+            f"lane_{risk.lane}",
+            f"Routed to an officer ({risk.lane} lane): {names}.",
+            lane_extra,
         )
-    return declaration_move(
-        declaration=declaration,
-        to=DeclarationStatus.RELEASED,
-        reason_code="auto_release",
-        reason=(
+    return Move(
+        DeclarationStatus.RELEASED,
+        "auto_release",
+        (
             "Released without inspection: no findings."
             if risk.lane == Lane.GREEN
             else f"Released for post-release audit (blue lane): {names}."
         ),
+        lane_extra,
+    )
+
+
+def _move(declaration: Declaration, move: Move) -> Declaration:
+    return declaration_move(
+        declaration=declaration,
+        to=move.to,
+        reason_code=move.reason_code,
+        reason=move.reason,
         actor=None,
-        audit_extra=lane_extra,
+        audit_extra=move.audit_extra,
     )
 
 
@@ -255,29 +296,10 @@ def declaration_clear(*, declaration_id: uuid.UUID) -> Declaration:
         return declaration
     findings = declaration_findings(declaration=declaration)
     if findings:
-        return declaration_move(
-            declaration=declaration,
-            to=DeclarationStatus.HELD,
-            reason_code=findings[0].code,
-            reason=" ".join(f.message for f in findings),
-            actor=None,
-        )
-    validated = declaration_move(
-        declaration=declaration,
-        to=DeclarationStatus.VALIDATED,
-        reason_code="lines_valid",
-        reason="Every line has a known 6-digit HS code.",
-        actor=None,
-    )
+        return _move(declaration, findings_move(findings))
+    validated = _move(declaration, VALIDATED)
     if validated.regime == Regime.EU_EXPORT:
-        # Exports carry no duty and no import VAT to assess; export controls are not run here.
-        return declaration_move(
-            declaration=validated,
-            to=DeclarationStatus.RELEASED,
-            reason_code="export_released",
-            reason=f"Released for export under MRN {validated.mrn}.",
-            actor=None,
-        )
+        return _move(validated, export_release_move(validated))
     assessed = declaration_assess(declaration=validated)
     risk = declaration_risk_assess(declaration=assessed)
-    return _route(assessed, risk)
+    return _move(assessed, route_decide(assessed, risk))

@@ -3,14 +3,18 @@ and the random sample, and record every hit and the lane on the declaration."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from customs.models import (
     Declaration,
+    DeclarationLine,
     MerchantTrust,
     PartyListEntry,
     PartyListKind,
@@ -40,9 +44,9 @@ class RiskOutcome:
     sampled: bool
 
 
-def _party_list_matches(declaration: Declaration) -> list[str]:
-    """Active watch-list entries any party matches: the merchant's and the filer's EORI, VAT
-    number and name, and the consignee's name."""
+def party_list_wanted(declaration: Declaration) -> set[tuple[str, str]]:
+    """The (kind, normalised value) pairs the watch list is searched for: the merchant's and
+    the filer's EORI, VAT number and name, and the consignee's name."""
     wanted: set[tuple[str, str]] = {
         (PartyListKind.NAME, normalise_party(declaration.consignee_name))
     }
@@ -52,32 +56,73 @@ def _party_list_matches(declaration: Declaration) -> list[str]:
             wanted.add((PartyListKind.EORI, normalise_party(party.eori)))
         if party.vat_number:
             wanted.add((PartyListKind.VAT, normalise_party(party.vat_number)))
-    entries = PartyListEntry.objects.filter(
-        active=True, value__in=[value for _, value in wanted]
-    ).values_list("kind", "value")
-    return sorted(f"{kind}:{value}" for kind, value in entries if (kind, value) in wanted)
+    return wanted
 
 
-def declaration_facts(declaration: Declaration) -> DeclarationFacts:
-    trust = MerchantTrust.objects.filter(organization_id=declaration.merchant_id).first()
+def party_list_entries(values: Iterable[str]) -> set[tuple[str, str]]:
+    """The active watch-list entries among these normalised values, as (kind, value)."""
+    return set(
+        PartyListEntry.objects.filter(active=True, value__in=sorted(set(values))).values_list(
+            "kind", "value"
+        )
+    )
+
+
+def _party_list_matches(wanted: set[tuple[str, str]], entries: set[tuple[str, str]]) -> list[str]:
+    return sorted(f"{kind}:{value}" for kind, value in entries & wanted)
+
+
+def facts_build(
+    *,
+    declaration: Declaration,
+    lines: Sequence[DeclarationLine],
+    trusted: bool,
+    party_entries: set[tuple[str, str]],
+) -> DeclarationFacts:
+    """What the rules look at, from data in memory: the single clearance reads it for one
+    declaration, the batched one for many at once."""
     return DeclarationFacts(
         regime=declaration.regime,
         currency=declaration.currency,
         total_value=declaration.total_value,
         lines=[
             LineFacts(line.hs_code, line.origin_country, line.quantity, line.value)
-            for line in declaration.lines.all()
+            for line in lines
         ],
-        party_list_matches=_party_list_matches(declaration),
-        merchant_trusted=trust is not None and trust.trusted,
+        party_list_matches=_party_list_matches(party_list_wanted(declaration), party_entries),
+        merchant_trusted=trusted,
         assessment_reasons=frozenset(r["code"] for r in declaration.assessment_reasons or []),
     )
 
 
-def _sample(declaration: Declaration, lane: str, trusted: bool) -> Hit | None:
+def merchants_trusted(merchant_ids: Iterable[Any]) -> set[Any]:
+    """Which of these merchants officers trust (trusted or AEO)."""
+    return {
+        trust.organization_id
+        for trust in MerchantTrust.objects.filter(organization_id__in=set(merchant_ids))
+        if trust.trusted
+    }
+
+
+def declaration_facts(declaration: Declaration) -> DeclarationFacts:
+    return facts_build(
+        declaration=declaration,
+        lines=list(declaration.lines.all()),
+        trusted=declaration.merchant_id in merchants_trusted([declaration.merchant_id]),
+        party_entries=party_list_entries(v for _, v in party_list_wanted(declaration)),
+    )
+
+
+def sampling_policy_current() -> SamplingPolicy | None:
+    """The newest active sampling policy; None samples nothing."""
+    return SamplingPolicy.objects.filter(active=True).order_by("-created_at", "-id").first()
+
+
+def _sample(
+    policy: SamplingPolicy | None, declaration: Declaration, lane: str, trusted: bool
+) -> Hit | None:
     """Green and blue declarations are sampled at the policy's rate (lower for trusted
     merchants): a sampled green goes to the policy's lane, a sampled blue to yellow."""
-    policy = SamplingPolicy.objects.filter(active=True).order_by("-created_at", "-id").first()
     if policy is None or lane not in (Lane.GREEN, Lane.BLUE):
         return None
     if lane == Lane.GREEN:
@@ -94,52 +139,80 @@ def _sample(declaration: Declaration, lane: str, trusted: bool) -> Hit | None:
     return Hit(None, SAMPLE, to, False, details)
 
 
-@transaction.atomic
-def declaration_risk_assess(*, declaration: Declaration) -> RiskOutcome:
-    """Apply every active rule and the sample; record each hit; the lane is the most severe
-    hit's (green with none). Call it in the clearance job with the declaration locked."""
-    facts = declaration_facts(declaration)
-    hits = rules_evaluate(RiskRule.objects.filter(active=True), facts)
+def risk_decide(
+    *,
+    declaration: Declaration,
+    facts: DeclarationFacts,
+    rules: Sequence[RiskRule],
+    policy: SamplingPolicy | None,
+) -> RiskOutcome:
+    """The lane: every rule that matches, then the sample; the most severe hit's lane (green
+    with none). Pure: the rules and the policy are read by the caller."""
+    hits = rules_evaluate(rules, facts)
     lane = most_severe(hit.lane for hit in hits)
-    sample = _sample(declaration, lane, facts.merchant_trusted)
+    sample = _sample(policy, declaration, lane, facts.merchant_trusted)
     if sample is not None:
         hits.append(sample)
         lane = most_severe([lane, sample.lane])
-    now = timezone.now()
-    RuleHit.objects.bulk_create(
-        [
-            RuleHit(
-                declaration=declaration,
-                rule=hit.rule,
-                rule_name=hit.rule_name,
-                lane=hit.lane,
-                hard_stop=hit.hard_stop,
-                details=hit.details[:1000],
-                created_at=now,
-            )
-            for hit in hits
-        ]
-    )
-    outcome = RiskOutcome(
+    return RiskOutcome(
         lane=lane,
         hits=hits,
         hard_stop=any(hit.hard_stop for hit in hits),
         sampled=sample is not None,
     )
-    declaration.lane = lane
+
+
+def rule_hit_rows(declaration: Declaration, outcome: RiskOutcome, now: datetime) -> list[RuleHit]:
+    return [
+        RuleHit(
+            declaration=declaration,
+            rule=hit.rule,
+            rule_name=hit.rule_name,
+            lane=hit.lane,
+            hard_stop=hit.hard_stop,
+            details=hit.details[:1000],
+            created_at=now,
+        )
+        for hit in outcome.hits
+    ]
+
+
+def risk_apply(declaration: Declaration, outcome: RiskOutcome, now: datetime) -> None:
+    """Set the outcome on the declaration, in memory."""
+    declaration.lane = outcome.lane
     declaration.sampled = outcome.sampled
     declaration.risk_assessed_at = now
+
+
+def risk_audit_payload(outcome: RiskOutcome) -> dict[str, Any]:
+    """What the `declaration.risk_evaluated` audit entry records."""
+    return {
+        "lane": outcome.lane,
+        "hard_stop": outcome.hard_stop,
+        "sampled": outcome.sampled,
+        "hits": [{"rule": hit.rule_name, "lane": hit.lane} for hit in outcome.hits],
+    }
+
+
+@transaction.atomic
+def declaration_risk_assess(*, declaration: Declaration) -> RiskOutcome:
+    """Apply every active rule and the sample; record each hit; the lane is the most severe
+    hit's (green with none). Call it in the clearance job with the declaration locked."""
+    outcome = risk_decide(
+        declaration=declaration,
+        facts=declaration_facts(declaration),
+        rules=list(RiskRule.objects.filter(active=True)),
+        policy=sampling_policy_current(),
+    )
+    now = timezone.now()
+    RuleHit.objects.bulk_create(rule_hit_rows(declaration, outcome, now))
+    risk_apply(declaration, outcome, now)
     declaration.save(update_fields=["lane", "sampled", "risk_assessed_at"])
     audit_record(
         actor=SYSTEM,
         action="declaration.risk_evaluated",
         object_type="declaration",
         object_id=str(declaration.pk),
-        payload={
-            "lane": lane,
-            "hard_stop": outcome.hard_stop,
-            "sampled": outcome.sampled,
-            "hits": [{"rule": hit.rule_name, "lane": hit.lane} for hit in hits],
-        },
+        payload=risk_audit_payload(outcome),
     )
     return outcome

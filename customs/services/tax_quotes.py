@@ -99,7 +99,12 @@ def tax_quote_request_build(
     )
 
 
-def tax_quote_compute(*, request: TaxQuoteRequest, buyer_id_number: str | None = None) -> TaxQuote:
+def tax_quote_compute(
+    *,
+    request: TaxQuoteRequest,
+    buyer_id_number: str | None = None,
+    tariff: DatabaseTariff | None = None,
+) -> TaxQuote:
     """The duty, consumption tax and VAT of the goods under the regime asked for, with the
     imported tariff (one query for all lines), or why they are not admissible.
 
@@ -115,5 +120,8 @@ def tax_quote_compute(*, request: TaxQuoteRequest, buyer_id_number: str | None =
                 buyer_key=buyer_ids.buyer_key(number), year=request.acceptance_date.year
             )
     jurisdiction = request.regime.jurisdiction
-    tariff = DatabaseTariff().prefetch(jurisdiction, (line.code for line in request.items))
+    # A caller quoting many requests (the batched clearance) passes one tariff for them all.
+    tariff = (tariff or DatabaseTariff()).prefetch(
+        jurisdiction, (line.code for line in request.items)
+    )
     return quote(request, tariff, buyer_year_total=buyer_year_total)

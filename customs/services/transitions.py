@@ -10,13 +10,13 @@ from django.utils import timezone
 
 from customs.events import declaration_event_data, declaration_event_type
 from customs.models import ClearanceDecision, Declaration, DeclarationStatus
-from customs.services.audit import SYSTEM, audit_actor, audit_record
+from customs.services.audit import SYSTEM, AuditDraft, audit_actor, audit_record
 from ewtp.core.errors import InvalidTransition
 from ewtp.core.models import User
 from ewtp.events.bus import publish
 
 # Moves that decide (for now or for good); `decided_at` is the latest of them.
-_DECIDING = frozenset(
+DECIDING = frozenset(
     {
         DeclarationStatus.RELEASED,
         DeclarationStatus.HELD,
@@ -42,11 +42,11 @@ def publish_declaration(declaration: Declaration, decision: ClearanceDecision) -
     )
 
 
-def audit_decision(
+def decision_audit_draft(
     declaration: Declaration, decision: ClearanceDecision, extra: Mapping[str, Any] | None = None
-) -> None:
+) -> AuditDraft:
     """The audit entry of a move: who (an officer, or the system), from what, to what, why."""
-    audit_record(
+    return AuditDraft(
         actor=audit_actor(user=decision.actor) if decision.actor else SYSTEM,
         action=f"declaration.{decision.to_status}",
         object_type="declaration",
@@ -62,6 +62,19 @@ def audit_decision(
             "lane": declaration.lane,
             **(extra or {}),
         },
+    )
+
+
+def audit_decision(
+    declaration: Declaration, decision: ClearanceDecision, extra: Mapping[str, Any] | None = None
+) -> None:
+    draft = decision_audit_draft(declaration, decision, extra)
+    audit_record(
+        actor=draft.actor,
+        action=draft.action,
+        object_type=draft.object_type,
+        object_id=draft.object_id,
+        payload=draft.payload,
     )
 
 
@@ -87,7 +100,7 @@ def declaration_move(
     locked.status = to
     locked.updated_at = now
     fields = ["status", "updated_at"]
-    if to in _DECIDING:
+    if to in DECIDING:
         locked.decided_at = now
         fields.append("decided_at")
     if to == DeclarationStatus.HELD:

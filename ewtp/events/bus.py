@@ -11,7 +11,8 @@ their own app's services, never another app's models.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -44,3 +45,29 @@ def publish(
     for handler in _handlers.get(type, []):
         handler(event)
     return event
+
+
+@dataclass(frozen=True, slots=True)
+class EventDraft:
+    """One event for `publish_many`."""
+
+    type: str
+    data: dict[str, Any]
+    recipients: Sequence[Organization] = ()
+
+
+def publish_many(events: Sequence[EventDraft]) -> list[OutboxEvent]:
+    """`publish()` for many events of one transaction (a batch job's): recorded in the outbox
+    together, in order, then each event's in-process handlers run in that same order, so
+    subscribers see what they would have seen from one `publish()` per event."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("publish_many() must run inside the transaction that makes the change")
+    from ewtp.events.services import outbox_record_many
+
+    recorded = outbox_record_many(
+        events=[(event.type, event.data, list(event.recipients)) for event in events]
+    )
+    for event in recorded:
+        for handler in _handlers.get(event.type, []):
+            handler(event)
+    return recorded

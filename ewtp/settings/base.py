@@ -199,6 +199,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "customs.verify_audit_chain",
         "schedule": crontab(hour=3, minute=41),
     },
+    # Declarations still submitted a minute after filing lost their clearance job: queue again.
+    "customs-dispatch-waiting-declarations": {
+        "task": "customs.dispatch_waiting_declarations",
+        "schedule": 60.0,
+    },
     # Requests for information unanswered by their deadline put the declaration on hold.
     "customs-hold-overdue-information-requests": {
         "task": "customs.hold_overdue_information_requests",
