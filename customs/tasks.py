@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from customs import services
-from customs.models import Declaration
+from customs.models import Declaration, DeclarationStatus
 from ewtp.core.jobs import transient_retries
 
 logger = logging.getLogger(__name__)
 
 
+# A held declaration is usually free again within a second or two (the holder commits, or the
+# database ends a dead worker's session); the sweeper (beat) catches anything longer.
+BUSY_RETRY_SECONDS = 2
+BUSY_RETRIES = 30
+
+
 @shared_task(
+    bind=True,
     name="customs.clear_declaration",
     # A worker killed mid-job gives the job back to the queue; the job is idempotent.
     reject_on_worker_lost=True,
@@ -22,10 +30,12 @@ logger = logging.getLogger(__name__)
     soft_time_limit=60,
     time_limit=90,
 )
-def clear_declaration(declaration_id: str) -> str | None:
+def clear_declaration(self: Task[Any, Any], declaration_id: str) -> str | None:
     """Run the automatic clearance of one declaration (queued when it is filed), topped up with
     the oldest others waiting: under load, one job clears a batch and the jobs of the
-    declarations it took find theirs done. A second run changes nothing."""
+    declarations it took find theirs done. A second run changes nothing. A declaration another
+    transaction still holds (another batch, or the session of a worker killed mid-job that the
+    database has not ended yet) is tried again shortly, so it never waits for the sweeper."""
     batch = services.declarations_clear_batch(
         declaration_ids=[uuid.UUID(declaration_id)], top_up_to=services.CLEARANCE_BATCH_SIZE
     )
@@ -38,6 +48,8 @@ def clear_declaration(declaration_id: str) -> str | None:
     status = Declaration.objects.filter(pk=own).values_list("status", flat=True).first()
     if status is None:
         logger.warning("clearance skipped: no declaration %s", declaration_id)
+    if status == DeclarationStatus.SUBMITTED:
+        raise self.retry(countdown=BUSY_RETRY_SECONDS, max_retries=BUSY_RETRIES)
     return status
 
 

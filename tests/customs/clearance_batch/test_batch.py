@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import psycopg2
 import pytest
+from celery.exceptions import Retry
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from customs.services import (
     declarations_clear_batch,
     declarations_dispatch_waiting,
 )
+from customs.tasks import clear_declaration
 from ewtp.events.models import OutboxEvent, WebhookDelivery
 from ewtp.events.services import webhook_endpoint_create
 from tests.marketplace.flows import declaration_of, pay, place, product, trade_setup
@@ -64,6 +66,8 @@ def test_no_drafts_write_nothing():
 def test_a_batch_running_again_changes_nothing(trade):
     ids = filed(trade, 3)
     declarations_clear_batch(declaration_ids=ids)
+    # Their releases filed the goods' export declarations: clear those too, so nothing waits.
+    declarations_clear_batch(declaration_ids=[], top_up_to=10)
     counts = (ClearanceDecision.objects.count(), AuditEntry.objects.count(),
               OutboxEvent.objects.count())  # fmt: skip
 
@@ -148,3 +152,24 @@ def test_a_batch_skips_declarations_another_job_holds():
 
     assert list(batch.statuses) == [free]
     assert Declaration.objects.get(pk=held_elsewhere).status == DeclarationStatus.SUBMITTED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_whose_declaration_another_transaction_holds_tries_again_shortly():
+    trade = trade_setup()
+    product(trade)
+    [held_elsewhere] = filed(trade, 1)
+    other_job = psycopg2.connect(database_url())
+    try:
+        cursor = other_job.cursor()
+        cursor.execute(
+            "SELECT 1 FROM customs_declaration WHERE id = %s FOR UPDATE", [str(held_elsewhere)]
+        )
+
+        with pytest.raises(Retry):
+            clear_declaration(str(held_elsewhere))
+    finally:
+        other_job.rollback()
+        other_job.close()
+
+    assert clear_declaration(str(held_elsewhere)) == DeclarationStatus.RELEASED

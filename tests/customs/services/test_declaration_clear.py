@@ -78,13 +78,15 @@ def test_running_the_job_again_changes_nothing(trade):
     order = pay(trade, place(trade))
     declaration = declaration_of(order)
     assert clear_declaration(str(declaration.pk)) == "released"
-    decisions = ClearanceDecision.objects.count()
+    # The release filed the goods' export declaration; the second job may clear that one
+    # (it tops its batch up with waiting declarations), but this one is left as it is.
+    decisions = ClearanceDecision.objects.filter(declaration=declaration).count()
     events = OutboxEvent.objects.count()
 
     assert clear_declaration(str(declaration.pk)) == "released"
 
-    assert ClearanceDecision.objects.count() == decisions
-    assert OutboxEvent.objects.count() == events
+    assert ClearanceDecision.objects.filter(declaration=declaration).count() == decisions
+    assert OutboxEvent.objects.count() == events  # an export publishes no status events
 
 
 def test_the_job_skips_a_declaration_that_no_longer_exists(db):
