@@ -70,7 +70,7 @@ def test_a_second_run_prints_the_same_working_keys_and_adds_nothing():
     second = seed()
 
     keys = KEY_LINE.findall(second)
-    assert len(keys) == 5
+    assert len(keys) == 6
     assert keys == KEY_LINE.findall(first)
     assert (Organization.objects.count(), User.objects.count(), ApiKey.objects.count()) == counts
     kinds = set()
@@ -83,6 +83,7 @@ def test_a_second_run_prints_the_same_working_keys_and_adds_nothing():
         "payment_provider",
         "carrier",
         "ground_handler",
+        "trade_agency",
         "customs_broker",
     }
     for url in ("http://127.0.0.1:8000/", "/admin/", "/api/v1/schema/swagger/", "/redoc/"):
@@ -115,7 +116,7 @@ def test_a_revoked_demo_key_is_replaced_by_the_same_key():
         api_key_revoke(api_key=key)
 
     assert KEY_LINE.findall(seed()) == keys
-    assert ApiKey.objects.usable().count() == 5
+    assert ApiKey.objects.usable().count() == 6
 
 
 def test_refuses_where_settings_forbid_demo_data_unless_forced(settings):

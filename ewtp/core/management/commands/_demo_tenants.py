@@ -93,6 +93,7 @@ PARTNERS: tuple[Tenant, ...] = (
             Scope.CATALOG_WRITE,
             Scope.ORDERS_READ,
             Scope.ORDERS_WRITE,
+            Scope.CAMPAIGNS_READ,
             Scope.DECLARATIONS_READ,
             Scope.SHIPMENTS_READ,
             Scope.TRACKING_READ,
@@ -130,6 +131,13 @@ PARTNERS: tuple[Tenant, ...] = (
             Scope.TRACKING_WRITE,
             Scope.WEBHOOKS_MANAGE,
         ),
+    ),
+    Tenant(
+        "flanders-trade-promotion",  # marketplace.demo.DEMO_AGENCY_SLUG runs its campaign
+        "Flanders Trade Promotion",
+        OrganizationKind.TRADE_AGENCY,
+        enterprise_number="02895467",
+        scopes=(Scope.CATALOG_READ, Scope.CAMPAIGNS_READ, Scope.CAMPAIGNS_WRITE),
     ),
     Tenant(
         "brussels-customs-brokers",
