@@ -420,6 +420,10 @@ class Shipment(models.Model):
     )
     # Customs held the goods (or ICS2 said "do not load"): never loaded while set.
     customs_hold = models.BooleanField(default=False)
+    # The flight the carrier last took it off: the routing job never books it there again.
+    offloaded_from = models.ForeignKey(
+        "logistics.Flight", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     waiting_reason = models.CharField(
         max_length=16,
         choices=WaitingReason.choices,

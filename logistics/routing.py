@@ -51,6 +51,7 @@ class PlanParcel:
     service_rank: int  # 0 = most urgent
     received_at: datetime
     held: bool = False
+    avoid: FlightId | None = None  # the flight it was offloaded from: never booked on it again
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +147,11 @@ def plan(
         if not candidates:
             waiting[parcel.id] = Reason.AFTER_CUTOFF
             continue
+        if parcel.avoid is not None:
+            candidates = [f for f in candidates if f.id != parcel.avoid]
+            if not candidates:
+                waiting[parcel.id] = Reason.NO_FLIGHT
+                continue
         weight, volume = parcel.weight_g, parcel.volume_cm3
         for flight in candidates:
             fid = flight.id

@@ -168,6 +168,12 @@ class ShipmentListQuery(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=ShipmentStatus.choices, required=False)
 
 
+class ShipmentOffloadInput(StrictSerializer):
+    reason = serializers.CharField(
+        max_length=500, help_text="Why the parcel comes off the flight (weight and balance, damage)"
+    )
+
+
 class TrackingEventCreateInput(StrictSerializer):
     tracking_number = serializers.RegexField(r"^[A-Z]{2}[0-9]{9}[A-Z]{2}$")
     event_id = serializers.RegexField(

@@ -11,6 +11,11 @@ urlpatterns = [
         views.ShipmentDetailApi.as_view(),
         name="logistics-shipment",
     ),
+    path(
+        "shipments/<uuid:shipment_id>/offload/",
+        views.ShipmentOffloadApi.as_view(),
+        name="logistics-shipment-offload",
+    ),
     path("flights/", views.FlightListApi.as_view(), name="logistics-flights"),
     path(
         "master-waybills/",

@@ -35,6 +35,7 @@ from logistics.api.serializers import (
     PublicTrackingOutput,
     ShipmentDetailOutput,
     ShipmentListQuery,
+    ShipmentOffloadInput,
     ShipmentOutput,
     TrackingEventBatchInput,
     TrackingEventBatchOutput,
@@ -99,6 +100,34 @@ class ShipmentDetailApi(PartnerApi):
         )
         timeline = selectors.tracking_timeline(shipment=shipment)
         return Response(ShipmentDetailOutput(shipment, context={"timeline": timeline}).data)
+
+
+class ShipmentOffloadApi(PartnerApi):
+    """The carrier flying a parcel takes it off a flight that has not left; the routing job
+    books it on another flight at once (never the same one) and moves nothing else."""
+
+    required_scopes = {"POST": Scope.SHIPMENTS_WRITE}
+    allowed_kinds = {OrganizationKind.CARRIER}
+
+    @extend_schema(
+        operation_id="shipments_offload",
+        request=ShipmentOffloadInput,
+        responses={
+            200: ShipmentOutput,
+            400: OpenApiResponse(description="Malformed body (problem+json)"),
+            404: OpenApiResponse(description="No such shipment, or not on your flight"),
+            409: OpenApiResponse(description="Not booked, or the flight has left (problem+json)"),
+        },
+    )
+    def post(self, request: Request, shipment_id: uuid.UUID) -> Response:
+        data = ShipmentOffloadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        shipment = services.shipment_offload(
+            carrier=self.organization(request),
+            shipment_id=shipment_id,
+            reason=data.validated_data["reason"],
+        )
+        return Response(ShipmentOutput(shipment).data)
 
 
 class FlightListApi(PartnerApi):

@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ewtp.core.errors import DomainError
+from ewtp.core.errors import DomainError, NotFound
 from ewtp.core.models import Organization
 from ewtp.events.bus import publish
 from logistics import routing, tasks
@@ -160,7 +160,7 @@ def _ready_shipments() -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(
             """SELECT id, destination_id, weight_kg, volume_m3, service_level, created_at,
-                      customs_hold, tracking_number, marketplace_id
+                      customs_hold, tracking_number, marketplace_id, offloaded_from_id
                FROM logistics_shipment WHERE status = 'created'
                FOR UPDATE SKIP LOCKED"""
         )
@@ -197,8 +197,9 @@ def shipments_plan(*, now: datetime | None = None) -> RoutingOutcome:
             service_rank=SERVICE_LEVEL_RANK.get(level, 1),
             received_at=created_at,
             held=held,
+            avoid=avoid,
         )
-        for pk, destination, weight, volume, level, created_at, held, _, _ in rows
+        for pk, destination, weight, volume, level, created_at, held, _, _, avoid in rows
     ]
     result = routing.plan(parcels, plan_flights, now=now)
     by_flight = {f.pk: f for f in flights}
@@ -231,7 +232,7 @@ def _apply(
     load_cm3: dict[Any, int] = defaultdict(int)
     by_marketplace: dict[Any, list[dict[str, Any]]] = defaultdict(list)
     by_carrier: dict[Any, dict[Any, int]] = defaultdict(lambda: defaultdict(int))
-    for pk, _, weight, volume, _, _, _, number, marketplace_id in rows:
+    for pk, _, weight, volume, _, _, _, number, marketplace_id, _ in rows:
         flight_id = assigned.get(pk)
         if flight_id is None:
             continue
@@ -476,6 +477,54 @@ def shipment_customs_hold(*, order_id: uuid.UUID, reason: str = "") -> Shipment 
 
 
 @transaction.atomic
+def shipment_offload(*, carrier: Organization, shipment_id: uuid.UUID, reason: str) -> Shipment:
+    """The carrier takes a booked parcel off a flight that has not left (weight and balance,
+    damage at the ramp): its space is freed, it waits again, and the routing job is queued
+    at once to book it on another flight (never the same one again); nothing else moves."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(
+            "Say why the parcel is offloaded.", code="reason_required", field="reason"
+        )
+    shipment = (
+        Shipment.objects.visible_to(carrier).select_for_update(of=("self",)).filter(pk=shipment_id)
+    ).first()
+    if shipment is None:
+        raise NotFound("No such shipment.")
+    if shipment.status != ShipmentStatus.ROUTED or shipment.flight_id is None:
+        raise DomainError(
+            f"Shipment {shipment.tracking_number} is not booked on a flight ({shipment.status}).",
+            code="shipment_not_booked",
+            status=409,
+        )
+    flight = Flight.objects.select_for_update().select_related("carrier").get(pk=shipment.flight_id)
+    if flight.carrier_id != carrier.pk:
+        raise NotFound("No such shipment.")
+    if flight.status != FlightStatus.SCHEDULED:
+        raise DomainError(
+            f"Flight {flight.number} has {flight.status}; its load can no longer change.",
+            code="flight_not_scheduled",
+            status=409,
+        )
+    now = timezone.now()
+    Flight.objects.filter(pk=flight.pk).update(
+        booked_kg=F("booked_kg") - shipment.weight_kg,
+        booked_m3=F("booked_m3") - shipment.volume_m3,
+        updated_at=now,
+    )
+    _unbook([shipment.pk], reason=f"offloaded from {flight.number}: {reason}", now=now)
+    Shipment.objects.filter(pk=shipment.pk).update(offloaded_from=flight)
+    shipment.refresh_from_db()
+    publish(
+        type=SHIPMENT_UNBOOKED,
+        data={**shipment_event_data(shipment), "reason": "offloaded", "flight": flight.number},
+        recipients=[shipment.marketplace, shipment.merchant, flight.carrier],
+    )
+    routing_run_request(trigger=f"offload from {flight.number}")
+    return shipment
+
+
+@transaction.atomic
 def shipment_customs_release(*, order_id: uuid.UUID) -> Shipment | None:
     """Customs released held goods: the shipment may be booked again (at the next run)."""
     shipment = Shipment.objects.select_for_update().filter(order_id=order_id).first()
@@ -496,6 +545,7 @@ __all__ = [
     "routing_run_request",
     "shipment_customs_hold",
     "shipment_customs_release",
+    "shipment_offload",
     "shipment_route",
     "shipments_plan",
     "shipments_route_ready",
