@@ -46,6 +46,8 @@ def parcels(draw: st.DrawFn) -> list[PlanParcel]:
             service_rank=draw(st.integers(0, 2)),
             received_at=NOW - timedelta(minutes=draw(st.integers(0, 3000))),
             held=draw(st.integers(0, 4)) == 0,
+            # Now and then offloaded from one of the flights the schedule may hold.
+            avoid=draw(st.one_of(st.none(), st.sampled_from([f"F{i}" for i in range(8)]))),
         )
         for index in range(count)
     ]
@@ -78,6 +80,7 @@ def test_a_plan_keeps_every_promise(ready, schedule):
     # No held parcel assigned; nothing after cut-off; only to its destination.
     for parcel_id, flight_id in result.assigned.items():
         assert not by_id[parcel_id].held
+        assert flight_id != by_id[parcel_id].avoid  # never back on the flight it came off
         assert by_flight[flight_id].cutoff_at > NOW
         assert by_flight[flight_id].destination == by_id[parcel_id].destination
     # Every ready parcel is either assigned or explained, never both.
@@ -93,11 +96,13 @@ def test_a_plan_keeps_every_promise(ready, schedule):
             assert reason is Reason.NO_FLIGHT
         elif all(f.cutoff_at <= NOW for f in to_there):
             assert reason is Reason.AFTER_CUTOFF
+        elif all(f.id == parcel.avoid for f in to_there if f.cutoff_at > NOW):
+            assert reason is Reason.NO_FLIGHT  # the only open one is the flight it came off
         else:
             assert reason is Reason.OVER_CAPACITY
             # First fit: no open flight to its destination had room left for it.
             for f in to_there:
-                if f.cutoff_at > NOW:
+                if f.cutoff_at > NOW and f.id != parcel.avoid:
                     assert (
                         result.remaining_g[f.id] < parcel.weight_g
                         or result.remaining_cm3[f.id] < parcel.volume_cm3
