@@ -183,6 +183,12 @@ class ReasonCodeField(serializers.CharField):
     pass
 
 
+# Far beyond any consignment, and small enough that every amount of the answer (taxes are a
+# fraction of the value) fits the 16 integer digits money has in this API.
+MAX_UNIT_PRICE = Decimal("1000000000.00")
+MAX_CONSIGNMENT_VALUE = Decimal("1000000000000.00")
+
+
 class TaxQuoteItemInput(StrictSerializer):
     """One line of goods."""
 
@@ -191,7 +197,9 @@ class TaxQuoteItemInput(StrictSerializer):
     )
     description = serializers.CharField(max_length=200, required=False, default="")
     quantity = serializers.IntegerField(min_value=1, max_value=1_000_000)
-    unit_price = MoneyAmountField(min_value=Decimal("0.00"), help_text="In `currency`")
+    unit_price = MoneyAmountField(
+        min_value=Decimal("0.00"), max_value=MAX_UNIT_PRICE, help_text="In `currency`"
+    )
 
 
 class TaxQuoteInput(StrictSerializer):
@@ -231,6 +239,16 @@ class TaxQuoteInput(StrictSerializer):
         "Never stored or returned.",
         error_messages={"invalid": "A PRC resident ID is 17 digits and a check character."},
     )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        goods = sum((item["unit_price"] * item["quantity"] for item in attrs["items"]), ZERO)
+        costs = attrs["freight"] + attrs["insurance"] + attrs["onward_transport"]
+        if goods + costs > MAX_CONSIGNMENT_VALUE:
+            raise serializers.ValidationError(
+                {"items": [f"The consignment is worth more than {MAX_CONSIGNMENT_VALUE:,}."]},
+                code="amount_too_large",
+            )
+        return attrs
 
 
 class TaxQuoteReasonOutput(serializers.Serializer[Any]):

@@ -15,7 +15,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.urls import Resolver404, resolve
 from drf_spectacular.generators import SchemaGenerator
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, reject, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -89,6 +89,10 @@ def _kind_for(path: str) -> str:
 @pytest.mark.django_db
 @pytest.mark.usefixtures("_keep_test_connection")
 def test_api_honours_its_schema(case: Any, keys_by_kind: dict[str, str]) -> None:
+    if case.media_type == "multipart/form-data" and not isinstance(case.body, dict):
+        # A negative case may make the whole form a scalar, which no client can encode as
+        # multipart/form-data (the test client itself fails): not a request, so not a case.
+        reject()
     key = keys_by_kind[_kind_for(case.formatted_path)]
     case.headers = {**(case.headers or {}), "Authorization": f"Bearer {key}"}
     response = case.call()

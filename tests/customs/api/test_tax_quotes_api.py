@@ -302,6 +302,16 @@ def test_a_wrong_check_character_is_a_400_naming_the_field_without_echoing_it(cl
             {"items": [{"code": "180631", "quantity": 1, "unit_price": "1.00", "hs": "x"}]},
             "items.0.hs",
         ),
+        (
+            {"items": [{"code": "180631", "quantity": 1, "unit_price": "1000000000.01"}]},
+            "items.0.unit_price",
+        ),
+        # Worth more than any consignment: its taxes would not fit the answer's money fields.
+        (
+            {"items": [{"code": "180631", "quantity": 250000, "unit_price": "40000000.00"}]},
+            "items",
+        ),
+        ({"freight": "9999999999999.00"}, "items"),
         ({"freight": "-1.00"}, "freight"),
         ({"insurance": "abc"}, "insurance"),
         ({"discount": None}, "discount"),
