@@ -174,7 +174,11 @@ CELERY_TASK_ROUTES = {
 }
 # Redis redelivers an unacked task after this; it must exceed the longest task time limit.
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900)
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900),
+    # How often a worker looks for jobs a dead worker left unacknowledged past the visibility
+    # timeout: every interval x throttle seconds (kombu's 10 x 10 unless told).
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
