@@ -116,7 +116,8 @@ def _reset() -> None:
         cursor.execute(
             """TRUNCATE customs_rulehit, customs_clearancedecision, customs_declarationline,
                         customs_declaration, marketplace_orderstatuschange, marketplace_orderline,
-                        marketplace_order, logistics_shipmentstatuschange, logistics_shipment,
+                        marketplace_order, marketplace_checkout, logistics_shipmentstatuschange,
+                        logistics_shipment,
                         events_webhookdelivery, events_outboxevent CASCADE"""
         )
 
@@ -166,6 +167,7 @@ def _row(*values: object) -> str:
 
 @dataclass
 class _Rows:
+    checkouts: list[str]
     orders: list[str]
     order_lines: list[str]
     declarations: list[str]
@@ -188,7 +190,7 @@ def _generate(
     for listing in listings:
         by_merchant.setdefault(listing.merchant_id, []).append(listing)
     merchants = sorted(by_merchant, key=str)
-    rows = _Rows([], [], [], [], [])
+    rows = _Rows([], [], [], [], [], [])
     stamp = filed_at.isoformat()
     for index in range(start, start + count):
         merchant = merchants[index % len(merchants)]
@@ -212,30 +214,44 @@ def _generate(
                 _row(declaration_id, number, item.hs_code, item.title[:200], item.origin_country,
                      quantity, value)
             )  # fmt: skip
+        checkout_id = uuid.uuid4()
+        airport = AIRPORTS[index % len(AIRPORTS)]
+        # A one-merchant checkout, as `order_place` makes; the bench's buyers carry no ID
+        # number (their quota is not what is measured here).
+        rows.checkouts.append(
+            _row(checkout_id, marketplace.pk, provider.pk, reference, buyer, "", "", "", "CN",
+                 airport, "EUR", total, "EUR", total, stamp)
+        )  # fmt: skip
         rows.orders.append(
-            _row(order_id, marketplace.pk, merchant, provider.pk, reference, buyer, "CN",
-                 AIRPORTS[index % len(AIRPORTS)], "EUR", total, "EUR", total,
-                 OrderStatus.CUSTOMS_SUBMITTED, stamp, stamp, stamp)
+            _row(order_id, checkout_id, marketplace.pk, merchant, provider.pk, reference, buyer,
+                 "CN", airport, "EUR", total, "EUR", total, OrderStatus.CUSTOMS_SUBMITTED, stamp,
+                 stamp, stamp, "", "0.00")
         )  # fmt: skip
         rows.declarations.append(
             _row(declaration_id, order_id, reference, merchant, marketplace.pk, "CN_CBEC",
                  DeclarationStatus.SUBMITTED, buyer, "CN", "EUR", total, "", "", "f", stamp,
-                 stamp, "", "", "[]")
+                 stamp, "", "", "[]", "", "0.00", "", 1, "f", "", "")
         )  # fmt: skip
         rows.ids.append(declaration_id)
     return rows
 
 
 _COLUMNS = {
-    "marketplace_order": "id, marketplace_id, merchant_id, payment_provider_id, reference, "
-    "buyer_name, destination_country, destination_airport, currency, total, "
-    "presentment_currency, presentment_total, status, created_at, updated_at, paid_at",
+    "marketplace_checkout": "id, marketplace_id, payment_provider_id, reference, buyer_name, "
+    "buyer_id_encrypted, buyer_id_key, buyer_id_masked, destination_country, "
+    "destination_airport, currency, total, presentment_currency, presentment_total, created_at",
+    "marketplace_order": "id, checkout_id, marketplace_id, merchant_id, payment_provider_id, "
+    "reference, buyer_name, destination_country, destination_airport, currency, total, "
+    "presentment_currency, presentment_total, status, created_at, updated_at, paid_at, "
+    "quota_state, refunded_total",
     "marketplace_orderline": "order_id, line_number, product_id, variant_id, sku, title, "
     "hs_code, origin_country, quantity, unit_price, line_total, unit_weight_kg, exchange_rate, "
     "exchange_rate_date, presentment_unit_price, presentment_line_total",
     "customs_declaration": "id, order_id, order_reference, merchant_id, submitter_id, regime, "
     "status, consignee_name, destination_country, currency, total_value, hold_reason_code, "
-    "lane, sampled, created_at, updated_at, rule_pack, assessment_currency, assessment_reasons",
+    "lane, sampled, created_at, updated_at, rule_pack, assessment_currency, assessment_reasons, "
+    "submitter_reference, transport_costs, ioss_number, version, review_required, mrn, "
+    "exit_office",
     "customs_declarationline": "declaration_id, line_number, hs_code, description, "
     "origin_country, quantity, value",
 }
@@ -244,6 +260,7 @@ _COLUMNS = {
 def _copy(rows: _Rows) -> int:
     """COPY the rows in; returns how many rows were written."""
     tables = (
+        ("marketplace_checkout", rows.checkouts),
         ("marketplace_order", rows.orders),
         ("marketplace_orderline", rows.order_lines),
         ("customs_declaration", rows.declarations),

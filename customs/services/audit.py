@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +28,24 @@ def audit_actor(*, user: User | None = None, api_key: ApiKey | None = None) -> s
     return SYSTEM
 
 
+# While a batch collects (see `audit_deferred`), entries wait here and join the batch's own in
+# one append at its end, instead of each taking the chain lock where it is recorded.
+_collecting: ContextVar[list[AuditDraft] | None] = ContextVar("audit_collecting", default=None)
+
+
+@contextmanager
+def audit_deferred() -> Iterator[list[AuditDraft]]:
+    """Within the block, `audit_record` gathers its entries instead of appending them; the
+    caller appends what was gathered (with `audit_record_many`) before its transaction ends.
+    A batch uses it so the chain lock is taken once, last, not by the first subscriber."""
+    gathered: list[AuditDraft] = []
+    token = _collecting.set(gathered)
+    try:
+        yield gathered
+    finally:
+        _collecting.reset(token)
+
+
 @transaction.atomic
 def audit_record(
     *,
@@ -34,10 +54,15 @@ def audit_record(
     object_type: str,
     object_id: str,
     payload: Mapping[str, Any] | None = None,
-) -> AuditEntry:
+) -> AuditEntry | None:
     """Append one entry to the chain, in the caller's transaction: the action and its entry
     commit together or not at all. A transaction-level advisory lock makes the chain linear:
-    the next writer waits until this transaction ends, then links to the entry it wrote."""
+    the next writer waits until this transaction ends, then links to the entry it wrote.
+    Inside `audit_deferred`, the entry is gathered for the caller to append (None here)."""
+    gathered = _collecting.get()
+    if gathered is not None:
+        gathered.append(AuditDraft(actor, action, object_type, object_id, dict(payload or {})))
+        return None
     transaction_lock(AUDIT_CHAIN, 0)
     head = AuditEntry.objects.order_by("-sequence").values_list("sequence", "hash").first()
     sequence, prev_hash = (1, GENESIS_HASH) if head is None else (head[0] + 1, head[1])

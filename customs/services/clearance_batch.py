@@ -42,7 +42,7 @@ from customs.services.assessment import (
     assessment_audit_payload,
     assessment_decide,
 )
-from customs.services.audit import SYSTEM, AuditDraft, audit_record_many
+from customs.services.audit import SYSTEM, AuditDraft, audit_deferred, audit_record_many
 from customs.services.declarations import (
     VALIDATED,
     Move,
@@ -304,10 +304,13 @@ def _write(writes: _Writes, declarations: Sequence[Declaration]) -> None:
         Declaration.objects.filter(pk__in=ids).update(**changes)
     ClearanceDecision.objects.bulk_create(writes.decisions)
     RuleHit.objects.bulk_create(writes.hits)
-    publish_many(writes.events)
+    # The subscribers (the marketplace's, logistics', the export filing on release) audit what
+    # they do too: their entries are gathered and appended with the batch's own.
+    with audit_deferred() as gathered:
+        publish_many(writes.events)
     # Last: the chain lock is held from here to the commit, so audited transactions elsewhere
     # wait for one INSERT, not for the whole batch and its subscribers.
-    audit_record_many(drafts=writes.audit)
+    audit_record_many(drafts=[*writes.audit, *gathered])
 
 
 @transaction.atomic
