@@ -594,6 +594,8 @@ def run(ctx: BenchContext) -> BenchResult:
         "Every declaration is CN_CBEC (brokers' EU H7/H1 filings are not in the mix yet); "
         f"{FLAGGED_SHARE:.0%} name a watch-listed consignee (red lane, to an officer), "
         "1 % are sampled, and the demo tariff holds what is not on the CBEC positive list.",
+        "Each release also files the goods' EU export declaration (with an MRN), which the same "
+        "jobs then clear: the workers decide about twice as many declarations as the backlog.",
         "A release runs the marketplace's and logistics' handlers in the same transaction "
         "(order cleared, shipment created), as in production: that is part of the figure.",
         f"The audit chain verifies intact after the run: {chain.checked:,} entries "
