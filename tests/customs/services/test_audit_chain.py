@@ -20,16 +20,18 @@ from tests.marketplace.flows import staff_user
 
 
 def record(n: int) -> list[AuditEntry]:
-    return [
-        audit_record(
+    entries = []
+    for i in range(1, n + 1):
+        entry = audit_record(
             actor="system",
             action="declaration.released",
             object_type="declaration",
             object_id=f"decl-{i}",
             payload={"reason": f"entry {i}", "total": "12.30", "lines": [1, 2]},
         )
-        for i in range(1, n + 1)
-    ]
+        assert entry is not None  # appended at once: no batch is gathering entries
+        entries.append(entry)
+    return entries
 
 
 def as_tamperer(sql: str, params: list[str] | None = None) -> None:
