@@ -6,13 +6,19 @@ import uuid
 from typing import Any
 
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ewtp.core.api.base import PartnerApi
 from ewtp.core.api.pagination import CreatedCursorPagination
+from ewtp.core.api.serializers import StrictSerializer
 from ewtp.core.models import Organization, OrganizationKind
 from ewtp.core.scopes import Scope
 from marketplace import selectors, services
@@ -108,25 +114,82 @@ class OrderDetailApi(PartnerApi):
         return Response(OrderOutput(order).data)
 
 
-class OrderCancelApi(PartnerApi):
-    """The marketplace cancels an order before customs has it (or after customs refused it)."""
+class _OrderMoveApi(PartnerApi):
+    """A move the marketplace that placed the order makes: parse the body, find the order
+    (only marketplaces get here, so a visible order is one this marketplace placed), call the
+    service, answer with the order."""
 
     required_scopes = {"POST": Scope.ORDERS_WRITE}
     allowed_kinds = {OrganizationKind.MARKETPLACE}
+    input_serializer: type[StrictSerializer]
 
-    @extend_schema(
-        operation_id="orders_cancel",
-        request=OrderCancelInput,
-        responses={200: OrderOutput, 400: INVALID, 404: NOT_FOUND, 409: CONFLICT},
-    )
+    def move(self, order: Order, data: dict[str, Any]) -> Order:
+        raise NotImplementedError  # each subclass names its service
+
     def post(self, request: Request, order_id: uuid.UUID) -> Response:
-        data = OrderCancelInput(data=request.data)
+        data = self.input_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         organization = self.organization(request)
-        # Only marketplaces get here, so a visible order is one this marketplace placed.
         order = selectors.order_get(organization=organization, order_id=order_id)
-        order = services.order_cancel(order=order, reason=data.validated_data["reason"])
-        return Response(_order_output(organization, order))
+        moved = self.move(order, dict(data.validated_data))
+        return Response(_order_output(organization, moved))
+
+
+def _move_schema(operation_id: str, request: type[StrictSerializer]) -> Any:
+    return extend_schema_view(
+        post=extend_schema(
+            operation_id=operation_id,
+            request=request,
+            responses={
+                200: OrderOutput,
+                400: INVALID,
+                404: NOT_FOUND,
+                409: CONFLICT,
+                422: REFUSED,
+            },
+        )
+    )
+
+
+@_move_schema("orders_cancel", OrderCancelInput)
+class OrderCancelApi(_OrderMoveApi):
+    """The marketplace cancels an order before customs has it (or after customs refused it)."""
+
+    input_serializer = OrderCancelInput
+
+    def move(self, order: Order, data: dict[str, Any]) -> Order:
+        return services.order_cancel(order=order, reason=data["reason"])
+
+
+@_move_schema("orders_complete", OrderCancelInput)
+class OrderCompleteApi(_OrderMoveApi):
+    """The marketplace closes a delivered order once the buyer can no longer ask for a refund."""
+
+    input_serializer = OrderCancelInput
+
+    def move(self, order: Order, data: dict[str, Any]) -> Order:
+        return services.order_complete(order=order, reason=data["reason"])
+
+
+@_move_schema("orders_return_request", OrderReturnRequestInput)
+class OrderReturnRequestApi(_OrderMoveApi):
+    """The buyer sends delivered goods back (CBEC: asked within 30 days of customs' release)."""
+
+    input_serializer = OrderReturnRequestInput
+
+    def move(self, order: Order, data: dict[str, Any]) -> Order:
+        return services.order_return_request(order=order, reason=data["reason"])
+
+
+@_move_schema("orders_return_received", OrderReturnReceivedInput)
+class OrderReturnReceivedApi(_OrderMoveApi):
+    """The returned goods are back in the bonded hub (CBEC: within 45 days of release): the
+    buyer's annual allowance comes back and customs cancels the tax."""
+
+    input_serializer = OrderReturnReceivedInput
+
+    def move(self, order: Order, data: dict[str, Any]) -> Order:
+        return services.order_return_receive(order=order, received_at=data.get("received_at"))
 
 
 class OrderPaymentCreateApi(PartnerApi):
@@ -161,69 +224,6 @@ class OrderPaymentCreateApi(PartnerApi):
             PaymentOutput(payment).data,
             status=status.HTTP_201_CREATED if confirmation.created else status.HTTP_200_OK,
         )
-
-
-class OrderCompleteApi(PartnerApi):
-    """The marketplace closes a delivered order once the buyer can no longer ask for a refund."""
-
-    required_scopes = {"POST": Scope.ORDERS_WRITE}
-    allowed_kinds = {OrganizationKind.MARKETPLACE}
-
-    @extend_schema(
-        operation_id="orders_complete",
-        request=OrderCancelInput,
-        responses={200: OrderOutput, 400: INVALID, 404: NOT_FOUND, 409: CONFLICT},
-    )
-    def post(self, request: Request, order_id: uuid.UUID) -> Response:
-        data = OrderCancelInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        organization = self.organization(request)
-        order = selectors.order_get(organization=organization, order_id=order_id)
-        order = services.order_complete(order=order, reason=data.validated_data["reason"])
-        return Response(_order_output(organization, order))
-
-
-class OrderReturnRequestApi(PartnerApi):
-    """The buyer sends delivered goods back (CBEC: asked within 30 days of customs' release)."""
-
-    required_scopes = {"POST": Scope.ORDERS_WRITE}
-    allowed_kinds = {OrganizationKind.MARKETPLACE}
-
-    @extend_schema(
-        operation_id="orders_return_request",
-        request=OrderReturnRequestInput,
-        responses={200: OrderOutput, 400: INVALID, 404: NOT_FOUND, 409: CONFLICT, 422: REFUSED},
-    )
-    def post(self, request: Request, order_id: uuid.UUID) -> Response:
-        data = OrderReturnRequestInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        organization = self.organization(request)
-        order = selectors.order_get(organization=organization, order_id=order_id)
-        order = services.order_return_request(order=order, reason=data.validated_data["reason"])
-        return Response(_order_output(organization, order))
-
-
-class OrderReturnReceivedApi(PartnerApi):
-    """The returned goods are back in the bonded hub (CBEC: within 45 days of release): the
-    buyer's annual allowance comes back and customs cancels the tax."""
-
-    required_scopes = {"POST": Scope.ORDERS_WRITE}
-    allowed_kinds = {OrganizationKind.MARKETPLACE}
-
-    @extend_schema(
-        operation_id="orders_return_received",
-        request=OrderReturnReceivedInput,
-        responses={200: OrderOutput, 400: INVALID, 404: NOT_FOUND, 409: CONFLICT, 422: REFUSED},
-    )
-    def post(self, request: Request, order_id: uuid.UUID) -> Response:
-        data = OrderReturnReceivedInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        organization = self.organization(request)
-        order = selectors.order_get(organization=organization, order_id=order_id)
-        order = services.order_return_receive(
-            order=order, received_at=data.validated_data.get("received_at")
-        )
-        return Response(_order_output(organization, order))
 
 
 class OrderRefundCreateApi(PartnerApi):
