@@ -327,8 +327,9 @@ def _consignment(
         freight=freight_in_tax_currency if jurisdiction == "CN" else ZERO,
         onward_transport=freight_in_tax_currency if jurisdiction == "EU" else ZERO,
     )
-    taxed = tax_quote_compute(request=request)
+    # One tariff read serves both the quote and the rates shown beside each tax line.
     tariff = DatabaseTariff().prefetch(jurisdiction, codes)
+    taxed = tax_quote_compute(request=request, tariff=tariff)
     eu_vat = standard_vat_rate(country, request.acceptance_date) if jurisdiction == "EU" else None
     tax_lines = []
     for line, tax in zip(lines, taxed.lines, strict=True):
