@@ -42,6 +42,15 @@ def _publish_order_event(order: Order) -> None:
     )
 
 
+def transition_check(order: Order, to: str) -> None:
+    """The transition table's verdict on a move: InvalidTransition (409) if it is not listed."""
+    if not order.can_move_to(to):
+        raise InvalidTransition(
+            f"An order that is {order.status} cannot become {to}.",
+            code="order_invalid_transition",
+        )
+
+
 def _order_move(
     *,
     order: Order,
@@ -52,11 +61,7 @@ def _order_move(
 ) -> Order:
     """Lock the order, check the transition table, move, audit, publish."""
     locked = Order.objects.select_for_update().get(pk=order.pk)
-    if not locked.can_move_to(to):
-        raise InvalidTransition(
-            f"An order that is {locked.status} cannot become {to}.",
-            code="order_invalid_transition",
-        )
+    transition_check(locked, to)
     previous = locked.status
     now = timezone.now()
     locked.status = to

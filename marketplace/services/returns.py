@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from customs.services import quota_return
-from ewtp.core.errors import DomainError, InvalidTransition
+from ewtp.core.errors import DomainError
 from marketplace.models import Order, OrderStatus, OrderStatusChange, QuotaState
-from marketplace.services.orders import _locked_with_checkout, _order_move
+from marketplace.services.orders import _locked_with_checkout, _order_move, transition_check
 
 
 def return_windows() -> tuple[timedelta, timedelta]:
@@ -24,15 +24,6 @@ def return_windows() -> tuple[timedelta, timedelta]:
         timedelta(days=int(getattr(settings, "CBEC_RETURN_REQUEST_DAYS", 30))),
         timedelta(days=int(getattr(settings, "CBEC_RETURN_ARRIVAL_DAYS", 45))),
     )
-
-
-def _check_move(order: Order, to: OrderStatus) -> None:
-    # The transition table speaks first: a move it refuses is a 409, whatever the dates.
-    if not order.can_move_to(to):
-        raise InvalidTransition(
-            f"An order that is {order.status} cannot become {to}.",
-            code="order_invalid_transition",
-        )
 
 
 def _released_at(order: Order) -> datetime:
@@ -56,7 +47,8 @@ def order_return_request(*, order: Order, reason: str, now: datetime | None = No
     """The buyer wants to send delivered goods back: allowed within the request window."""
     now = now or timezone.now()
     locked = _locked_with_checkout(order.pk)
-    _check_move(locked, OrderStatus.RETURN_REQUESTED)
+    # The transition table speaks first: a move it refuses is a 409, whatever the dates.
+    transition_check(locked, OrderStatus.RETURN_REQUESTED)
     ask_within, _ = return_windows()
     released = _released_at(locked)
     if now > released + ask_within:
@@ -78,7 +70,7 @@ def order_return_receive(*, order: Order, received_at: datetime | None = None) -
     and the return stays open for the marketplace to settle with the buyer."""
     received_at = received_at or timezone.now()
     locked = _locked_with_checkout(order.pk)
-    _check_move(locked, OrderStatus.RETURNED)
+    transition_check(locked, OrderStatus.RETURNED)
     _, back_within = return_windows()
     released = _released_at(locked)
     if received_at > released + back_within:
