@@ -11,7 +11,15 @@ from django import forms
 
 from ewtp.core.errors import DomainError
 from marketplace.api.serializers.fields import SKU_PATTERN
-from marketplace.models import Category, OrderStatus, Product, ProductStatus, UnitOfMeasure
+from marketplace.models import (
+    Category,
+    CertificateKind,
+    OrderStatus,
+    Product,
+    ProductStatus,
+    UnitOfMeasure,
+)
+from marketplace.services.product_details import MAX_TIERS, PriceTierRequest
 
 # Services name fields as the API does; the form splits some of them into several inputs.
 FORM_FIELD_FOR_ERROR = {
@@ -208,6 +216,123 @@ class ListingForm(forms.Form):
     @property
     def is_archived(self) -> bool:
         return self.product is not None and self.product.status == ProductStatus.ARCHIVED
+
+
+def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
+    """A service's refusal next to the input it names (`tiers.2.unit_price` → that row's
+    `unit_price`), or above the form."""
+    name = (error.field or "").rsplit(".", 1)[-1]
+    form.add_error(name if name in form.fields else None, error.detail)
+
+
+class VariantForm(forms.Form):
+    """A variant of a listing: its own SKU (fixed once made), attributes, price and stock."""
+
+    sku = forms.RegexField(
+        regex=SKU_PATTERN,
+        max_length=64,
+        label="Variant SKU",
+        error_messages={"invalid": "Use letters, digits, dot, dash or underscore."},
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    attributes = forms.CharField(
+        max_length=1000,
+        label="What makes it different",
+        help_text="One per line, name then value: “size: 500 g”.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    unit_price = _decimal(
+        2, "0.01", required=False, label="Price per unit", help_text="Empty: the listing's price."
+    )
+    stock = forms.IntegerField(min_value=0, max_value=10_000_000, initial=0)
+
+    def __init__(self, *args: Any, existing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if existing:
+            self.fields["sku"].disabled = True
+
+    @staticmethod
+    def attributes_text(attributes: dict[str, str]) -> str:
+        return "\n".join(f"{name}: {value}" for name, value in attributes.items())
+
+    def clean_attributes(self) -> dict[str, str]:
+        attributes: dict[str, str] = {}
+        for number, line in enumerate(str(self.cleaned_data["attributes"]).splitlines(), 1):
+            if not line.strip():
+                continue
+            name, colon, value = line.partition(":")
+            if not colon or not name.strip() or not value.strip():
+                raise forms.ValidationError(f"Line {number}: write “name: value”.")
+            if name.strip() in attributes:
+                raise forms.ValidationError(f"Line {number}: {name.strip()!r} is named twice.")
+            attributes[name.strip()] = value.strip()
+        if not attributes:
+            raise forms.ValidationError("Name at least one attribute, e.g. “size: 500 g”.")
+        return attributes
+
+
+class PriceTierForm(forms.Form):
+    """One quantity price; a row left empty is no tier."""
+
+    min_quantity = forms.IntegerField(
+        min_value=2, max_value=1_000_000, required=False, label="From quantity"
+    )
+    unit_price = _decimal(2, "0.01", required=False, label="Price per unit")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        given = [data.get("min_quantity") is not None, data.get("unit_price") is not None]
+        if any(given) and not all(given):
+            raise forms.ValidationError("Give both the quantity and its price, or neither.")
+        return data
+
+    def tier(self) -> PriceTierRequest | None:
+        data = self.cleaned_data
+        if data.get("min_quantity") is None:
+            return None
+        return PriceTierRequest(data["min_quantity"], data["unit_price"])
+
+
+class BasePriceTierFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    def add_domain_error(self, error: DomainError, *, filled: list[PriceTierForm]) -> None:
+        """The service numbers only the tiers it was given (`tiers.1.unit_price`): put its
+        refusal on that filled row, or above the table."""
+        parts = (error.field or "").split(".")
+        if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(filled):
+            add_domain_error(filled[int(parts[1])], error)
+        else:
+            self._non_form_errors = self.error_class([error.detail])
+
+
+PriceTierFormSet = forms.formset_factory(
+    PriceTierForm,
+    formset=BasePriceTierFormSet,
+    extra=2,
+    max_num=MAX_TIERS,
+    validate_max=True,
+    absolute_max=MAX_TIERS,
+)
+
+
+class CertificateForm(forms.Form):
+    kind = forms.ChoiceField(choices=CertificateKind.choices)
+    number = forms.CharField(max_length=100, label="Certificate number")
+    issuer = forms.CharField(max_length=200, help_text="Who issued it, e.g. the laboratory.")
+    valid_from = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    required = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Needed to sell",
+        help_text="The listing goes off sale when a needed certificate lapses.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("valid_from"), data.get("valid_until")
+        if start and end and end < start:
+            self.add_error("valid_until", "It cannot end before it starts.")
+        return data
 
 
 class ListingFilterForm(forms.Form):

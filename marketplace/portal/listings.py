@@ -5,34 +5,24 @@ service's refusal is shown next to the field it names. Plain forms: no script ne
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ewtp.core.errors import DomainError, NotFound
+from ewtp.core.errors import DomainError
 from ewtp.core.models import Organization
 from ewtp.portal.access import merchant_required
-from marketplace import selectors as marketplace
 from marketplace import services
 from marketplace.models import Language, Product, ProductStatus
 from marketplace.portal import selectors
 from marketplace.portal.forms import ListingFilterForm, ListingForm
+from marketplace.portal.listing_page import REFUSED, edit_page, listing_or_404
 
 PAGE_SIZE = 25
-REFUSED = 422  # the form is re-shown with what to fix
-
-
-def _listing(merchant: Organization, product_id: uuid.UUID) -> Product:
-    try:
-        return marketplace.product_get(merchant=merchant, product_id=product_id)
-    except NotFound:
-        raise Http404("No such listing.") from None
 
 
 def _chinese_title(product: Product) -> str:
@@ -95,24 +85,12 @@ def listing_create(request: HttpRequest, *, merchant: Organization) -> HttpRespo
     )
 
 
-def _edit_page(
-    request: HttpRequest, form: ListingForm, product: Product, *, status: int = 200
-) -> HttpResponse:
-    context: dict[str, Any] = {
-        "form": form,
-        "product": product,
-        "checklist": selectors.publish_checklist(product=product, today=timezone.localdate()),
-        "history": list(product.status_changes.order_by("-changed_at", "-id")[:10]),
-    }
-    return render(request, "marketplace/portal/listing_form.html", context, status=status)
-
-
 @merchant_required
 @require_http_methods(["GET", "POST"])
 def listing_edit(
     request: HttpRequest, product_id: uuid.UUID, *, merchant: Organization
 ) -> HttpResponse:
-    product = _listing(merchant, product_id)
+    product = listing_or_404(merchant, product_id)
     form = ListingForm(request.POST or None, product=product)
     if request.method == "POST" and form.is_valid():
         title_zh = form.cleaned_data["title_zh"]
@@ -132,7 +110,7 @@ def listing_edit(
         else:
             messages.success(request, f"Listing {product.sku} saved.")
             return redirect("portal:listing-edit", product_id=product.pk)
-    return _edit_page(request, form, product, status=REFUSED if form.errors else 200)
+    return edit_page(request, product, form=form, status=REFUSED if form.errors else 200)
 
 
 @merchant_required
@@ -140,7 +118,7 @@ def listing_edit(
 def listing_publish(
     request: HttpRequest, product_id: uuid.UUID, *, merchant: Organization
 ) -> HttpResponse:
-    product = _listing(merchant, product_id)
+    product = listing_or_404(merchant, product_id)
     try:
         services.product_publish(product=product)
     except DomainError as error:
@@ -149,7 +127,7 @@ def listing_publish(
         form.is_valid()
         form.add_domain_error(error)
         messages.error(request, f"{product.sku} cannot be published yet: {error.detail}")
-        return _edit_page(request, form, product, status=error.status)
+        return edit_page(request, product, form=form, status=error.status)
     messages.success(request, f"{product.sku} is published: buyers can order it now.")
     return redirect("portal:listing-edit", product_id=product.pk)
 
@@ -173,7 +151,7 @@ def _move(request: HttpRequest, product: Product, *, to: ProductStatus, done: st
 def listing_unpublish(
     request: HttpRequest, product_id: uuid.UUID, *, merchant: Organization
 ) -> HttpResponse:
-    product = _listing(merchant, product_id)
+    product = listing_or_404(merchant, product_id)
     return _move(request, product, to=ProductStatus.DRAFT, done="is off sale, back to draft")
 
 
@@ -182,5 +160,5 @@ def listing_unpublish(
 def listing_archive(
     request: HttpRequest, product_id: uuid.UUID, *, merchant: Organization
 ) -> HttpResponse:
-    product = _listing(merchant, product_id)
+    product = listing_or_404(merchant, product_id)
     return _move(request, product, to=ProductStatus.ARCHIVED, done="is archived")

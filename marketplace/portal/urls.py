@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from marketplace.portal import information_requests, listings, orders, payouts
+from marketplace.portal import information_requests, listing_parts, listings, orders, payouts
 
 urlpatterns = [
     path("listings/", listings.listing_list, name="listings"),
@@ -15,6 +15,26 @@ urlpatterns = [
         name="listing-unpublish",
     ),
     path("listings/<uuid:product_id>/archive/", listings.listing_archive, name="listing-archive"),
+    path(
+        "listings/<uuid:product_id>/variants/",
+        listing_parts.listing_variant_add,
+        name="listing-variant-add",
+    ),
+    path(
+        "listings/<uuid:product_id>/variants/<uuid:variant_id>/",
+        listing_parts.listing_variant_change,
+        name="listing-variant-change",
+    ),
+    path(
+        "listings/<uuid:product_id>/price-tiers/",
+        listing_parts.listing_price_tiers,
+        name="listing-price-tiers",
+    ),
+    path(
+        "listings/<uuid:product_id>/certificates/",
+        listing_parts.listing_certificate_add,
+        name="listing-certificate-add",
+    ),
     path("orders/", orders.order_list, name="orders"),
     path("orders/<uuid:order_id>/", orders.order_detail, name="order-detail"),
     path(
