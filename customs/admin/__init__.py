@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html_join
-from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 
 from customs.admin.decisions import DecisionActions
@@ -23,6 +22,7 @@ from customs.admin.filings import (
     exit_display,
     receipt_display,
 )
+from customs.attachments import attachment_download
 from customs.models import (
     AuditEntry,
     ClearanceDecision,
@@ -188,12 +188,7 @@ class DeclarationAdmin(DecisionActions, DeclarationAdminBase):
         if not self.has_view_permission(request):
             raise PermissionDenied
         attachment = get_object_or_404(InformationRequestAttachment, pk=attachment_id)
-        response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=attachment.file_name
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return attachment_download(attachment)
 
     @admin.display(description="Reference")
     def reference(self, declaration: Declaration) -> str:

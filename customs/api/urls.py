@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from customs.api import filing_views, views
+from customs.api import filing_views, information_request_views, views
 
 urlpatterns = [
     path(
@@ -35,5 +35,20 @@ urlpatterns = [
         "declarations/<uuid:declaration_id>/exit-confirmation/",
         filing_views.DeclarationExitConfirmApi.as_view(),
         name="customs-declaration-exit-confirmation",
+    ),
+    path(
+        "declarations/<uuid:declaration_id>/information-requests/",
+        information_request_views.InformationRequestListApi.as_view(),
+        name="customs-declaration-information-requests",
+    ),
+    path(
+        "declarations/<uuid:declaration_id>/information-requests/<int:request_id>/answer/",
+        information_request_views.InformationRequestAnswerApi.as_view(),
+        name="customs-declaration-information-request-answer",
+    ),
+    path(
+        "declarations/<uuid:declaration_id>/attachments/<int:attachment_id>/",
+        information_request_views.InformationRequestAttachmentApi.as_view(),
+        name="customs-declaration-attachment",
     ),
 ]

@@ -11,12 +11,11 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from customs import selectors as customs
 from customs import services as customs_services
-from customs.attachments import AttachmentUpload
+from customs.attachments import AttachmentUpload, attachment_download
 from customs.services.audit import audit_actor
 from ewtp.core.errors import DomainError, NotFound
 from ewtp.core.models import Organization, User
@@ -84,10 +83,4 @@ def information_request_attachment(
         )
     except NotFound:
         raise Http404("No such attachment.") from None
-    response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=attachment.file_name
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Digest"] = f"sha-256={attachment.sha256}"
-    return response
+    return attachment_download(attachment)
