@@ -15,10 +15,14 @@ from typing import Any
 from django.utils import timezone
 
 from customs.buyer_ids import check_character
-from customs.models import Declaration
+from customs.models import Declaration, InformationRequest
 from customs.selectors import commodity_codes_known
-from customs.services import commodity_codes_load, declaration_clear
-from ewtp.core.models import Organization, OrganizationKind, User
+from customs.services import (
+    commodity_codes_load,
+    declaration_clear,
+    declaration_request_information,
+)
+from ewtp.core.models import Organization, OrganizationKind, User, UserRole
 from ewtp.core.services import organization_get_or_create
 from logistics.models import Airport, Flight, Shipment
 from logistics.services import airport_upsert, flight_schedule
@@ -288,3 +292,19 @@ def cleared_order(trade: Trade, **place_kwargs: object) -> Order:
     clear(order)
     order.refresh_from_db()
     return order
+
+
+def held_with_question(trade: Trade, question: str) -> tuple[Order, InformationRequest]:
+    """A paid order whose goods customs held (an HS code the nomenclature no longer has), and
+    an officer's request for information about them."""
+    product(trade, sku="OLD-CODE", hs_code="999999")
+    order = place(trade, lines=[("OLD-CODE", 1)])
+    pay(trade, order)
+    clear(order)
+    rfi = declaration_request_information(
+        declaration=declaration_of(order),
+        officer=staff_user(UserRole.OFFICER),
+        reason_code="DOCUMENTS_MISSING",
+        note=question,
+    )
+    return order, rfi

@@ -12,11 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from customs.models import AuditEntry, InformationRequest, InformationRequestAttachment
-from customs.services import declaration_request_information
 from ewtp.core.management.commands.setup_roles import CUSTOMS_OFFICERS, roles_setup
 from ewtp.core.models import UserRole
 from marketplace.models import Order
-from tests.marketplace.flows import Trade, clear, declaration_of, pay, place, product, staff_user
+from tests.marketplace.flows import Trade, declaration_of, held_with_question, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -26,19 +25,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 @pytest.fixture
 def asked(trade: Trade) -> tuple[Order, InformationRequest]:
-    """Goods held at customs (an HS code the nomenclature no longer has), and an officer's
-    question about them."""
-    product(trade, sku="OLD-CODE", hs_code="999999")
-    order = place(trade, lines=[("OLD-CODE", 1)])
-    pay(trade, order)
-    clear(order)
-    rfi = declaration_request_information(
-        declaration=declaration_of(order),
-        officer=staff_user(UserRole.OFFICER),
-        reason_code="DOCUMENTS_MISSING",
-        note="Send the commercial invoice and a photo of the goods.",
-    )
-    return order, rfi
+    return held_with_question(trade, "Send the commercial invoice and a photo of the goods.")
 
 
 def answer_url(order: Order, rfi: InformationRequest) -> str:

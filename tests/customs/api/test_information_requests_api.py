@@ -11,10 +11,9 @@ import hashlib
 import pytest
 
 from customs.models import AuditEntry, InformationRequest, InformationRequestAttachment
-from customs.services import declaration_request_information
-from ewtp.core.models import OrganizationKind, UserRole
+from ewtp.core.models import OrganizationKind
 from marketplace.models import Order
-from tests.marketplace.flows import Trade, clear, declaration_of, pay, place, product, staff_user
+from tests.marketplace.flows import Trade, held_with_question
 
 pytestmark = pytest.mark.django_db
 
@@ -24,18 +23,7 @@ URL = "/api/v1/customs/declarations/"
 
 @pytest.fixture
 def asked(trade: Trade) -> tuple[Order, InformationRequest]:
-    """Goods held at customs (an HS code the nomenclature no longer has) and a question."""
-    product(trade, sku="OLD-CODE", hs_code="999999")
-    order = place(trade, lines=[("OLD-CODE", 1)])
-    pay(trade, order)
-    clear(order)
-    rfi = declaration_request_information(
-        declaration=declaration_of(order),
-        officer=staff_user(UserRole.OFFICER),
-        reason_code="DOCUMENTS_MISSING",
-        note="Send the commercial invoice.",
-    )
-    return order, rfi
+    return held_with_question(trade, "Send the commercial invoice.")
 
 
 def answer_url(rfi: InformationRequest) -> str:
