@@ -24,6 +24,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from customs import selectors as customs_selectors
 from ewtp.core.errors import Conflict, DomainError
 from ewtp.core.models import Organization
 from ewtp.events.bus import publish
@@ -44,6 +45,7 @@ from logistics.models import (
     ShipmentStatusChange,
     WaitingReason,
 )
+from logistics.services.blocks import TRANSPORT_DOCUMENT_CODES, inbound_customs_release
 
 MAX_MANIFEST_PARCELS = 1000
 
@@ -487,6 +489,8 @@ def manifest_record(
     outcome.created = sum(r.result == CREATED for r in outcome.results)
     outcome.duplicates = sum(r.result == DUPLICATE for r in outcome.results)
     outcome.rejected = sum(r.result == REJECTED for r in outcome.results)
+    if created:
+        _release_filed_already(set(created))
     if not created and not manifest.parcels.exists():
         # Every parcel of a new manifest was refused: no empty manifest is left behind.
         manifest.delete()
@@ -511,6 +515,15 @@ def manifest_record(
             recipients=[carrier],
         )
     return outcome
+
+
+def _release_filed_already(references: set[str]) -> None:
+    """A broker may file (and customs release) a parcel's H7/H1 before the carrier manifests
+    it: such a release is read from customs and applied as if its event came now."""
+    for declaration_id, documents in customs_selectors.released_filings_naming(
+        references=references, type_codes=TRANSPORT_DOCUMENT_CODES
+    ):
+        inbound_customs_release(declaration_id=declaration_id, documents=documents)
 
 
 def _create(

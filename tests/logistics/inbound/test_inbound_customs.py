@@ -149,3 +149,14 @@ def test_a_filing_naming_no_manifested_parcel_changes_nothing(carrier, broker_cl
 
     parcel.refresh_from_db()
     assert parcel.customs_hold is True
+
+
+def test_a_parcel_manifested_after_its_filing_was_released_is_not_held(carrier, broker_client):
+    declaration = filed(broker_client, ("N740", "LATE1"))
+    customs_tasks.clear_declaration(str(declaration.pk))
+
+    parcel = inbound(carrier, "LATE1")
+
+    assert parcel.customs_hold is False
+    hold = ShipmentBlock.objects.get(shipment=parcel)
+    assert str(declaration.pk) in hold.lifted_reason
