@@ -359,7 +359,10 @@ class ShipmentBlockAdmin(ShipmentBlockAdminBase):
         # The admin's "added" message and redirect name the block the service recorded.
         obj.pk = outcome.block.pk
 
-    @admin.action(description="Lift the selected ICS2 requests (information or screening)")
+    @admin.action(
+        description="Lift the selected ICS2 requests (information or screening)",
+        permissions=["add"],
+    )
     def lift_referrals(self, request: HttpRequest, queryset: QuerySet[ShipmentBlock]) -> None:
         lifted = 0
         for block in queryset.filter(lifted_at__isnull=True).order_by("pk"):
