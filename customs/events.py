@@ -82,4 +82,10 @@ def declaration_event_data(declaration: Declaration, decision: ClearanceDecision
             }
             for line in declaration.lines.all()
         ],
+        # A filing's documents: logistics finds the inbound parcels it is about by their
+        # transport documents (house or air waybill). An order's declaration has none.
+        "documents": [
+            {"type_code": document.type_code, "reference": document.reference}
+            for document in (declaration.documents.all() if declaration.order_id is None else ())
+        ],
     }

@@ -11,6 +11,7 @@ from customs.models import (
     PARTNER_REGIMES,
     CommodityCode,
     Declaration,
+    DeclarationStatus,
     InformationRequest,
     InformationRequestAttachment,
 )
@@ -137,3 +138,32 @@ def information_request_attachment_get(
     if found is None:
         raise NotFound("No such attachment.")
     return found
+
+
+def released_filings_naming(
+    *, references: Iterable[str], type_codes: Iterable[str]
+) -> list[tuple[str, list[dict[str, str]]]]:
+    """The released H7/H1 filings with a document of one of these types whose reference is one
+    of these, each as (declaration id, its documents as the `released` event carries them): a
+    parcel manifested after its filing was released reads its release here (two queries)."""
+    released = (
+        Declaration.objects.filter(
+            regime__in=PARTNER_REGIMES,
+            status=DeclarationStatus.RELEASED,
+            documents__type_code__in=list(type_codes),
+            documents__reference__in=list(references),
+        )
+        .distinct()
+        .order_by("pk")
+        .prefetch_related("documents")
+    )
+    return [
+        (
+            str(declaration.pk),
+            [
+                {"type_code": d.type_code, "reference": d.reference}
+                for d in declaration.documents.all()
+            ],
+        )
+        for declaration in released
+    ]

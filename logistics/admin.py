@@ -9,17 +9,25 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
+from ewtp.core.errors import DomainError
+from logistics import services
 from logistics.models import (
+    ICS2_KINDS,
     Airline,
     Airport,
     Flight,
     FreightRate,
     HouseWaybill,
+    InboundParcel,
+    Manifest,
     MasterWaybill,
     Shipment,
+    ShipmentBlock,
     ShipmentException,
     ShipmentStatusChange,
     TrackingEvent,
@@ -41,12 +49,20 @@ if TYPE_CHECKING:  # generic in the stubs only; Django's classes are not subscri
     HouseInlineBase = admin.TabularInline[HouseWaybill, MasterWaybill]
     ChangeInlineBase = admin.TabularInline[ShipmentStatusChange, Shipment]
     FreightRateAdminBase = admin.ModelAdmin[FreightRate]
+    ManifestAdminBase = admin.ModelAdmin[Manifest]
+    ParcelInlineBase = admin.TabularInline[InboundParcel, Manifest]
+    ShipmentBlockAdminBase = admin.ModelAdmin[ShipmentBlock]
+    BlockInlineBase = admin.TabularInline[ShipmentBlock, Shipment]
+    BlockFormBase = forms.ModelForm[ShipmentBlock]
 else:
     AirportAdminBase = AirlineAdminBase = UldTypeAdminBase = UldAdminBase = admin.ModelAdmin
     MasterWaybillAdminBase = FlightAdminBase = ShipmentAdminBase = admin.ModelAdmin
     ShipmentExceptionAdminBase = admin.ModelAdmin
     EventInlineBase = MawbEventInlineBase = HouseInlineBase = ChangeInlineBase = admin.TabularInline
     FreightRateAdminBase = admin.ModelAdmin
+    ManifestAdminBase = ShipmentBlockAdminBase = admin.ModelAdmin
+    ParcelInlineBase = BlockInlineBase = admin.TabularInline
+    BlockFormBase = forms.ModelForm
 
 
 class ReadOnly:
@@ -191,10 +207,25 @@ class ShipmentStatusChangeInline(ReadOnly, ChangeInlineBase):
     )
 
 
+class ShipmentBlockInline(ReadOnly, BlockInlineBase):
+    model = ShipmentBlock
+    extra = 0
+    fields = readonly_fields = (
+        "kind",
+        "source",
+        "reference",
+        "reason",
+        "placed_at",
+        "lifted_at",
+        "lifted_reason",
+    )
+
+
 @admin.register(Shipment)
 class ShipmentAdmin(ReadOnly, ShipmentAdminBase):
     list_display = [
         "tracking_number",
+        "direction",
         "order_reference",
         "status",
         "tracking_status",
@@ -209,6 +240,7 @@ class ShipmentAdmin(ReadOnly, ShipmentAdminBase):
         "created_at",
     ]
     list_filter = [
+        "direction",
         "status",
         "tracking_status",
         "waiting_reason",
@@ -218,9 +250,14 @@ class ShipmentAdmin(ReadOnly, ShipmentAdminBase):
         "carrier",
     ]
     list_select_related = ["flight", "carrier"]
-    search_fields = ["tracking_number", "order_reference", "=order_id"]
+    search_fields = [
+        "tracking_number",
+        "order_reference",
+        "=order_id",
+        "=inbound__parcel_reference",
+    ]
     date_hierarchy = "created_at"
-    inlines = [ShipmentStatusChangeInline, TrackingEventInline]
+    inlines = [ShipmentBlockInline, ShipmentStatusChangeInline, TrackingEventInline]
 
 
 @admin.register(FreightRate)
@@ -241,3 +278,103 @@ class FreightRateAdmin(FreightRateAdminBase):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class InboundParcelInline(ReadOnly, ParcelInlineBase):
+    model = InboundParcel
+    extra = 0
+    fields = readonly_fields = (
+        "parcel_reference",
+        "shipment",
+        "declared_value",
+        "currency",
+        "hs_codes",
+        "created_at",
+    )
+
+
+@admin.register(Manifest)
+class ManifestAdmin(ReadOnly, ManifestAdminBase):
+    """Carriers' manifests of inbound parcels (written through the API only)."""
+
+    list_display = [
+        "awb_display",
+        "carrier",
+        "flight_number",
+        "flight_date",
+        "origin",
+        "parcel_count",
+        "created_at",
+    ]
+    list_filter = ["carrier", "origin", "flight_date"]
+    list_select_related = ["carrier", "origin"]
+    search_fields = ["awb_number", "flight_number", "=parcels__parcel_reference"]
+    date_hierarchy = "created_at"
+    inlines = [InboundParcelInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Manifest]:
+        return super().get_queryset(request).annotate(parcel_count=Count("parcels"))
+
+    @admin.display(description="Parcels")
+    def parcel_count(self, manifest: Manifest) -> int:
+        return int(getattr(manifest, "parcel_count", 0))
+
+
+class Ics2ReferralForm(BlockFormBase):
+    kind = forms.ChoiceField(choices=[(k.value, k.label) for k in ICS2_KINDS])
+
+    class Meta:
+        model = ShipmentBlock
+        fields = ["shipment", "kind", "reference", "reason"]
+
+
+@admin.register(ShipmentBlock)
+class ShipmentBlockAdmin(ShipmentBlockAdminBase):
+    """Loading blocks. Platform staff record an ICS2 referral here ("Add"), and lift requests
+    for information or screening with the action; every change goes through the ICS2 service
+    (audited, evented). Customs holds are placed and lifted by customs' decisions only."""
+
+    list_display = ["shipment", "kind", "source", "reference", "placed_at", "lifted_at"]
+    list_filter = ["kind", "source", ("lifted_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["shipment"]
+    search_fields = ["=shipment__tracking_number", "reference"]
+    raw_id_fields = ["shipment"]
+    form = Ics2ReferralForm
+    actions = ["lift_referrals"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: ShipmentBlock, form: Any, change: bool) -> None:
+        outcome = services.shipment_ics2_referral_place(
+            shipment_id=obj.shipment_id,
+            kind=obj.kind,
+            reference=obj.reference,
+            reason=obj.reason,
+            staff=request.user,  # type: ignore[arg-type]  # the admin is signed in
+        )
+        # The admin's "added" message and redirect name the block the service recorded.
+        obj.pk = outcome.block.pk
+
+    @admin.action(
+        description="Lift the selected ICS2 requests (information or screening)",
+        permissions=["add"],
+    )
+    def lift_referrals(self, request: HttpRequest, queryset: QuerySet[ShipmentBlock]) -> None:
+        lifted = 0
+        for block in queryset.filter(lifted_at__isnull=True).order_by("pk"):
+            try:
+                services.shipment_ics2_referral_lift(
+                    shipment_id=block.shipment_id,
+                    kind=block.kind,
+                    reason="lifted in the admin",
+                    staff=request.user,  # type: ignore[arg-type]  # the admin is signed in
+                )
+            except DomainError as refused:
+                self.message_user(request, f"{block}: {refused.detail}", messages.WARNING)
+                continue
+            lifted += 1
+        self.message_user(request, f"{lifted} lifted.", messages.INFO)

@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from ewtp.core.models import Organization
-from logistics.models import Flight, Shipment, ShipmentStatus, TrackingEvent
+from logistics.models import (
+    Flight,
+    Manifest,
+    Shipment,
+    ShipmentBlock,
+    ShipmentStatus,
+    TrackingEvent,
+)
 
 SHIPMENT_CREATED = "logistics.shipment.created"
 SHIPMENT_ROUTED = "logistics.shipment.routed"
@@ -23,6 +30,14 @@ MASTER_WAYBILL_MILESTONE = "logistics.master_waybill.milestone"
 SHIPMENT_MILESTONE = "logistics.shipment.milestone"
 # A parcel had no tracking report for longer than its status allows (the hub's exception queue).
 SHIPMENT_STALE = "logistics.shipment.stale"
+# Loading blocks (logistics.services.blocks): an ICS2 "do not load" (final), another block
+# placed (an ICS2 request for information or screening, a customs hold on an inbound parcel),
+# and a block lifted (the parcel may be loaded once no block is left: see `loading_blocked`).
+SHIPMENT_DO_NOT_LOAD = "logistics.shipment.do_not_load"
+SHIPMENT_LOADING_BLOCKED = "logistics.shipment.loading_blocked"
+SHIPMENT_LOADING_UNBLOCKED = "logistics.shipment.loading_unblocked"
+# A carrier's manifest of inbound parcels was recorded: one event per request, to the carrier.
+MANIFEST_RECORDED = "logistics.manifest.recorded"
 TRACKING_EVENT_RECORDED = "logistics.tracking_event.recorded"
 # The bulk path: one event per batch per recipient, listing the shipments that moved.
 TRACKING_BATCH_RECORDED = "logistics.tracking_events.batch_recorded"
@@ -40,6 +55,10 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _str(value: Any) -> str | None:
+    return str(value) if value is not None else None
+
+
 def flight_event_data(flight: Flight) -> dict[str, Any]:
     return {
         "id": str(flight.id),
@@ -55,12 +74,13 @@ def flight_event_data(flight: Flight) -> dict[str, Any]:
 def shipment_event_data(shipment: Shipment) -> dict[str, Any]:
     return {
         "id": str(shipment.id),
-        "order_id": str(shipment.order_id),
+        "direction": shipment.direction,
+        "order_id": _str(shipment.order_id),
         "order_reference": shipment.order_reference,
         "tracking_number": shipment.tracking_number,
         "status": shipment.status,
-        "marketplace": shipment.marketplace.slug,
-        "merchant": shipment.merchant.slug,
+        "marketplace": shipment.marketplace.slug if shipment.marketplace else None,
+        "merchant": shipment.merchant.slug if shipment.merchant else None,
         "consignee_country": shipment.consignee_country,
         "destination_airport": shipment.destination_id,
         "weight_kg": str(shipment.weight_kg),
@@ -78,7 +98,7 @@ def tracking_event_data(
     return {
         "id": str(event.id),
         "shipment_id": str(shipment.id),
-        "order_id": str(shipment.order_id),
+        "order_id": _str(shipment.order_id),
         "tracking_number": shipment.tracking_number,
         "event_id": event.partner_event_id,
         "code": event.code,
@@ -90,4 +110,37 @@ def tracking_event_data(
         "received_at": event.received_at.isoformat(),
         "shipment_status": shipment.status,
         "tracking_status": shipment.tracking_status,
+    }
+
+
+def block_event_data(block: ShipmentBlock, *, shipment: Shipment) -> dict[str, Any]:
+    """A loading block placed or lifted, with the parcel it is about."""
+    return {
+        "shipment_id": str(shipment.id),
+        "tracking_number": shipment.tracking_number,
+        "direction": shipment.direction,
+        "order_id": _str(shipment.order_id),
+        "kind": block.kind,
+        "source": block.source,
+        "reference": block.reference,
+        "reason": block.reason,
+        "placed_at": block.placed_at.isoformat(),
+        "lifted_at": _iso(block.lifted_at),
+        "lifted_reason": block.lifted_reason,
+        "loading_blocked": shipment.customs_hold,
+    }
+
+
+def manifest_event_data(
+    manifest: Manifest, *, created: list[dict[str, str]], duplicates: int, rejected: int
+) -> dict[str, Any]:
+    return {
+        "id": str(manifest.id),
+        "awb_number": manifest.awb_display,
+        "flight_number": manifest.flight_number,
+        "flight_date": manifest.flight_date.isoformat(),
+        "origin": manifest.origin_id,
+        "created": created,
+        "duplicates": duplicates,
+        "rejected": rejected,
     }

@@ -1,5 +1,7 @@
 """What logistics does when the marketplace reports cleared goods (take them into the hub) and
-when customs holds or releases goods (block or allow their loading).
+when customs holds or releases goods (block or allow their loading): an order's declaration
+names the order; a broker's or carrier's H7/H1 filing names inbound parcels by its transport
+documents (logistics.services.blocks).
 
 Subscribed to the order's `cleared` event rather than customs' `released`, because the
 shipment needs the order's destination airport and weight, and because the order has then
@@ -15,7 +17,13 @@ from customs import events as customs_events
 from ewtp.core.models import Organization
 from ewtp.events.bus import subscribe
 from ewtp.events.models import OutboxEvent
-from logistics.services import shipment_create, shipment_customs_hold, shipment_customs_release
+from logistics.services import (
+    inbound_customs_refuse,
+    inbound_customs_release,
+    shipment_create,
+    shipment_customs_block,
+    shipment_customs_unblock,
+)
 from marketplace import events as marketplace_events
 
 WEIGHT_STEP = Decimal("0.001")
@@ -41,9 +49,10 @@ def on_order_cleared(event: OutboxEvent) -> None:
 
 # Customs holds block loading. The declaration names the order; a shipment exists only once
 # goods were released, so a hold before that (the usual case) finds none and changes nothing.
+# The hold is a block of its own: a release lifts it and never an ICS2 referral.
 @subscribe(customs_events.DECLARATION_HELD)
 def on_declaration_held(event: OutboxEvent) -> None:
-    shipment_customs_hold(
+    shipment_customs_block(
         order_id=uuid.UUID(str(event.data["order_id"])),
         reason=str(event.data.get("reason_code") or ""),
     )
@@ -51,4 +60,25 @@ def on_declaration_held(event: OutboxEvent) -> None:
 
 @subscribe(customs_events.DECLARATION_RELEASED)
 def on_declaration_released(event: OutboxEvent) -> None:
-    shipment_customs_release(order_id=uuid.UUID(str(event.data["order_id"])))
+    shipment_customs_unblock(order_id=uuid.UUID(str(event.data["order_id"])))
+
+
+# Brokers' and carriers' H7/H1 filings: the inbound parcels their transport documents name.
+@subscribe(customs_events.IMPORT_DECLARATION_PREFIX + "released")
+def on_import_declaration_released(event: OutboxEvent) -> None:
+    inbound_customs_release(
+        declaration_id=str(event.data["id"]), documents=list(event.data.get("documents") or [])
+    )
+
+
+def on_import_declaration_refused(event: OutboxEvent) -> None:
+    inbound_customs_refuse(
+        declaration_id=str(event.data["id"]),
+        documents=list(event.data.get("documents") or []),
+        status=str(event.data.get("status") or ""),
+        reason=str(event.data.get("reason_code") or event.data.get("reason") or ""),
+    )
+
+
+for _status in ("held", "rejected", "cancelled"):
+    subscribe(customs_events.IMPORT_DECLARATION_PREFIX + _status)(on_import_declaration_refused)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
 from django.utils import timezone
@@ -377,8 +378,16 @@ class WaitingReason(models.TextChoices):
 
     NO_FLIGHT = "NO_FLIGHT", "No flight to the destination"
     OVER_CAPACITY = "OVER_CAPACITY", "Every open flight is full"
-    CUSTOMS_HOLD = "CUSTOMS_HOLD", "Held by customs"
+    CUSTOMS_HOLD = "CUSTOMS_HOLD", "Held by customs or an ICS2 referral"
     AFTER_CUTOFF = "AFTER_CUTOFF", "Every flight has closed (cut-off passed)"
+
+
+class ShipmentDirection(models.TextChoices):
+    """Outbound: a marketplace order's goods, from the hub to the buyer's airport. Inbound: a
+    parcel a carrier flies into the hub for a consignee in the EU, known from its manifest."""
+
+    OUTBOUND = "outbound", "Outbound"
+    INBOUND = "inbound", "Inbound"
 
 
 class ShipmentQuerySet(models.QuerySet["Shipment"]):
@@ -391,20 +400,32 @@ class ShipmentQuerySet(models.QuerySet["Shipment"]):
         )
 
     def ready_for_routing(self) -> ShipmentQuerySet:
-        return self.filter(status=ShipmentStatus.CREATED).order_by("created_at")
+        return self.waiting().order_by("created_at")
 
     def waiting(self) -> ShipmentQuerySet:
-        return self.filter(status=ShipmentStatus.CREATED)
+        """Outbound parcels at the hub waiting for a flight (inbound ones never fly out)."""
+        return self.filter(status=ShipmentStatus.CREATED, direction=ShipmentDirection.OUTBOUND)
 
 
 class Shipment(models.Model):
-    """The goods of one cleared order, from the hub to the buyer's airport and door."""
+    """One parcel through the hub: the goods of one cleared order, from the hub to the buyer's
+    airport and door (outbound), or a parcel a carrier manifested into the hub for a consignee
+    in the EU (inbound: no order, marketplace or merchant; see `InboundParcel`)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    order_id = models.UUIDField(unique=True, help_text="The marketplace order it carries")
-    order_reference = models.CharField(max_length=64)
-    marketplace = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
-    merchant = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    direction = models.CharField(
+        max_length=8, choices=ShipmentDirection.choices, default=ShipmentDirection.OUTBOUND
+    )
+    order_id = models.UUIDField(
+        unique=True, null=True, blank=True, help_text="The marketplace order it carries"
+    )
+    order_reference = models.CharField(max_length=64, blank=True)
+    marketplace = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    merchant = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     consignee_country = models.CharField(max_length=2)
     # Indexed in Meta without Django's extra `LIKE` indexes: every index of this table is
     # written again whenever a tracking update cannot be a HOT update.
@@ -418,7 +439,8 @@ class Shipment(models.Model):
     service_level = models.CharField(
         max_length=16, choices=ServiceLevel.choices, default=ServiceLevel.STANDARD
     )
-    # Customs held the goods (or ICS2 said "do not load"): never loaded while set.
+    # The routing planner's fast flag: set while any block (customs hold, ICS2 referral) of
+    # `ShipmentBlock` is active, so the parcel is never loaded. The blocks say who and why.
     customs_hold = models.BooleanField(default=False)
     # The flight the carrier last took it off: the routing job never books it there again.
     offloaded_from = models.ForeignKey(
@@ -507,6 +529,21 @@ class Shipment(models.Model):
                 | models.Q(flight__isnull=False, carrier__isnull=False),
                 name="shipment_routed_has_flight_and_carrier",
             ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    direction=ShipmentDirection.OUTBOUND,
+                    order_id__isnull=False,
+                    marketplace__isnull=False,
+                    merchant__isnull=False,
+                )
+                | models.Q(
+                    direction=ShipmentDirection.INBOUND,
+                    order_id__isnull=True,
+                    marketplace__isnull=True,
+                    merchant__isnull=True,
+                ),
+                name="shipment_outbound_has_an_order_inbound_none",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -544,6 +581,207 @@ class ShipmentStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} → {self.to_status}"
+
+
+class ManifestQuerySet(models.QuerySet["Manifest"]):
+    def of_carrier(self, carrier: Organization) -> ManifestQuerySet:
+        return self.filter(carrier=carrier)
+
+
+class Manifest(models.Model):
+    """A carrier's manifest of one master air waybill flown into the hub: the flight, where it
+    came from, and its parcels (`InboundParcel`). Posting the manifest again adds only parcels
+    not yet on it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    carrier = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    awb_number = models.CharField(max_length=11, help_text="The MAWB, 11 digits")
+    airline = models.ForeignKey(Airline, on_delete=models.PROTECT, related_name="+")
+    flight_number = models.CharField(max_length=8)
+    flight_date = models.DateField(help_text="Scheduled arrival date at the hub (UTC)")
+    origin = models.ForeignKey(Airport, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ManifestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["carrier", "awb_number"], name="manifest_once_per_mawb_per_carrier"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(awb_number__regex=r"^[0-9]{11}$"),
+                name="manifest_awb_11_digits",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(awb_number__startswith=models.F("airline_id")),
+                name="manifest_awb_prefix_is_airline",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    flight_number__regex=r"^([A-Z]{2}|[A-Z][0-9]|[0-9][A-Z])[0-9]{1,4}[A-Z]?$"
+                ),
+                name="manifest_flight_number_format",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(origin_id=HUB_IATA), name="manifest_origin_not_hub"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.awb_number[:3]}-{self.awb_number[3:]} {self.flight_number}"
+
+    @property
+    def awb_display(self) -> str:
+        return f"{self.awb_number[:3]}-{self.awb_number[3:]}"
+
+
+class InboundParcel(models.Model):
+    """What a manifest says of one inbound parcel: the carrier's own tracking (or HAWB)
+    number, which customs filings (H7/H1) name as their transport document, and the goods'
+    declared value. The shipment carries the rest (consignee country, weight, volume)."""
+
+    shipment = models.OneToOneField(
+        Shipment, on_delete=models.PROTECT, primary_key=True, related_name="inbound"
+    )
+    manifest = models.ForeignKey(Manifest, on_delete=models.PROTECT, related_name="parcels")
+    # Kept beside the manifest's carrier so the database holds one parcel per carrier reference.
+    carrier = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    parcel_reference = models.CharField(max_length=35, help_text="The carrier's tracking/HAWB no.")
+    declared_value = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    hs_codes = ArrayField(models.CharField(max_length=10), default=list, blank=True)
+    length_cm = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    width_cm = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    height_cm = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["manifest", "created_at", "parcel_reference"]
+        indexes = [
+            # Customs' events name the parcel by its reference alone.
+            models.Index(fields=["parcel_reference"], name="inbound_parcel_by_reference"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["carrier", "parcel_reference"], name="inbound_parcel_once_per_carrier"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(parcel_reference__regex=r"^[A-Z0-9]{1,35}$"),
+                name="inbound_parcel_reference_format",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(declared_value__gte=0), name="inbound_parcel_value_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(currency__regex=r"^[A-Z]{3}$"),
+                name="inbound_parcel_currency_iso",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    length_cm__isnull=True, width_cm__isnull=True, height_cm__isnull=True
+                )
+                | models.Q(length_cm__gt=0, width_cm__gt=0, height_cm__gt=0),
+                name="inbound_parcel_dimensions_all_or_none",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.parcel_reference
+
+
+class BlockKind(models.TextChoices):
+    CUSTOMS_HOLD = "customs_hold", "Customs hold"
+    DO_NOT_LOAD = "do_not_load", "ICS2: do not load"
+    REQUEST_FOR_INFORMATION = "request_for_information", "ICS2: request for information"
+    REQUEST_FOR_SCREENING = "request_for_screening", "ICS2: request for screening"
+
+
+# The referrals ICS2 (the EU's import control system) sends about a consignment before loading.
+ICS2_KINDS = (
+    BlockKind.DO_NOT_LOAD,
+    BlockKind.REQUEST_FOR_INFORMATION,
+    BlockKind.REQUEST_FOR_SCREENING,
+)
+
+
+class BlockSource(models.TextChoices):
+    CUSTOMS = "customs", "A customs declaration"
+    CARRIER = "carrier", "The carrier (relaying ICS2)"
+    STAFF = "staff", "Platform staff"
+
+
+class ShipmentBlockQuerySet(models.QuerySet["ShipmentBlock"]):
+    def active(self) -> ShipmentBlockQuerySet:
+        return self.filter(lifted_at__isnull=True)
+
+
+class ShipmentBlock(models.Model):
+    """One reason a parcel may not be loaded, from one source, active until that source lifts
+    it. Blocks are independent: a customs release lifts the customs hold and nothing else, so
+    an ICS2 "do not load" outlives it. A "do not load" is final (never lifted). The shipment's
+    `customs_hold` flag is set while any block is active (the routing planner reads the flag)."""
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.PROTECT, related_name="blocks")
+    kind = models.CharField(max_length=24, choices=BlockKind.choices)
+    source = models.CharField(max_length=8, choices=BlockSource.choices)
+    reference = models.CharField(
+        max_length=70, blank=True, help_text="The declaration id or the ICS2 referral number"
+    )
+    reason = models.CharField(max_length=500, blank=True)
+    placed_by = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    placed_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    placed_at = models.DateTimeField(default=timezone.now)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_reason = models.CharField(max_length=500, blank=True)
+
+    objects = ShipmentBlockQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["placed_at", "id"]
+        indexes = [
+            # The overdue-hold job reads active holds by age.
+            models.Index(
+                fields=["kind", "placed_at"],
+                name="shipment_block_active",
+                condition=models.Q(lifted_at__isnull=True),
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shipment", "kind"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="shipment_block_one_active_per_kind",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind=BlockKind.DO_NOT_LOAD, lifted_at__isnull=False),
+                name="shipment_block_do_not_load_final",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind=BlockKind.CUSTOMS_HOLD, source=BlockSource.CUSTOMS)
+                | (
+                    ~models.Q(kind=BlockKind.CUSTOMS_HOLD)
+                    & models.Q(source__in=[BlockSource.CARRIER, BlockSource.STAFF])
+                ),
+                name="shipment_block_source_fits_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "lifted" if self.lifted_at else "active"
+        return f"{self.kind} on {self.shipment_id} ({state})"
 
 
 # The tracking statuses that move a shipment's lifecycle; the others only move its tracking status.
@@ -630,6 +868,9 @@ class TrackingEvent(models.Model):
 
 class ShipmentExceptionKind(models.TextChoices):
     STALE = "stale", "No report for too long"
+    DO_NOT_LOAD = "do_not_load", "ICS2: do not load"
+    CUSTOMS_HOLD_OVERDUE = "customs_hold_overdue", "Held by customs for too long"
+    NO_FLIGHT = "no_flight", "Waiting for a flight for too long"
 
 
 class ShipmentExceptionQuerySet(models.QuerySet["ShipmentException"]):
@@ -640,9 +881,10 @@ class ShipmentExceptionQuerySet(models.QuerySet["ShipmentException"]):
 class ShipmentException(models.Model):
     """Something about a parcel hub staff must look at, open until one of them resolves it
     with a note. A stale parcel is flagged once per quiet spell: `since` is its last report,
-    so a parcel that goes quiet again after news is flagged again."""
+    so a parcel that goes quiet again after news is flagged again. The other kinds are open
+    at most once per parcel at a time; `since` is when the block or the wait began."""
 
-    kind = models.CharField(max_length=16, choices=ShipmentExceptionKind.choices)
+    kind = models.CharField(max_length=24, choices=ShipmentExceptionKind.choices)
     shipment = models.ForeignKey(Shipment, on_delete=models.PROTECT, related_name="exceptions")
     tracking_status = models.CharField(
         max_length=32, choices=TrackingStatus.choices, help_text="Where the parcel stood"
@@ -673,6 +915,11 @@ class ShipmentException(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["shipment", "kind", "since"], name="shipment_exception_once_per_spell"
+            ),
+            models.UniqueConstraint(
+                fields=["shipment", "kind"],
+                condition=models.Q(resolved_at__isnull=True) & ~models.Q(kind="stale"),
+                name="shipment_exception_one_open_per_kind",
             ),
             models.CheckConstraint(
                 condition=models.Q(resolved_at__isnull=True, resolved_by__isnull=True)

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
@@ -23,10 +23,13 @@ from logistics.models import (
     Airport,
     Flight,
     FreightRate,
+    InboundParcel,
+    Manifest,
     MasterWaybill,
     MilestoneSubscription,
     RoutingRun,
     Shipment,
+    ShipmentBlock,
     ShipmentException,
     ShipmentExceptionKind,
     TrackingEvent,
@@ -112,6 +115,7 @@ def shipments_by_order(
         for shipment in shipment_list(organization=organization).filter(
             order_id__in=list(order_ids)
         )
+        if shipment.order_id is not None
     }
 
 
@@ -452,3 +456,34 @@ def hub_throughput(*, now: datetime, hours: int = 24) -> list[tuple[datetime, in
         (first + timedelta(hours=h), counted.get(first + timedelta(hours=h), 0))
         for h in range(hours)
     ]
+
+
+# --- Inbound manifests
+
+
+def manifest_list(*, carrier: Organization) -> QuerySet[Manifest]:
+    """The carrier's own manifests, newest first, with their parcel counts."""
+    return (
+        Manifest.objects.of_carrier(carrier)
+        .select_related("airline")
+        .annotate(parcel_count=Count("parcels"))
+    )
+
+
+def manifest_get(*, carrier: Organization, manifest_id: uuid.UUID) -> Manifest:
+    manifest = manifest_list(carrier=carrier).filter(pk=manifest_id).first()
+    if manifest is None:
+        raise NotFound("No such manifest.")
+    return manifest
+
+
+def manifest_parcels(*, manifest: Manifest) -> list[InboundParcel]:
+    """The manifest's parcels with their shipments and blocks (three queries)."""
+    return list(
+        InboundParcel.objects.filter(manifest=manifest)
+        .select_related("shipment")
+        .prefetch_related(
+            Prefetch("shipment__blocks", queryset=ShipmentBlock.objects.order_by("placed_at", "id"))
+        )
+        .order_by("created_at", "parcel_reference")
+    )

@@ -50,6 +50,7 @@ def route_ready_shipments(run_id: str | None = None) -> str | None:
     time_limit=300,
 )
 def flag_stale_shipments() -> int:
-    """Put parcels with no report for longer than their status allows in the hub's exception
-    queue (beat, every ten minutes). Idempotent: a parcel is flagged once per quiet spell."""
-    return services.shipments_flag_stale()
+    """Put parcels with no report for longer than their status allows, and those blocked or
+    waiting too long, in the hub's exception queue (beat, every ten minutes). Idempotent: a
+    parcel is flagged once per quiet spell, block or wait."""
+    return services.shipments_flag_stale() + services.shipments_flag_overdue()

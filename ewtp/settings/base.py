@@ -291,6 +291,10 @@ LOGISTICS_STALE_AFTER_HOURS: dict[str, int] = {
     "exception": 24,
 }
 LOGISTICS_STALE_BATCH = env_int("LOGISTICS_STALE_BATCH", 1000)
+# The exception queue's other clocks: a customs hold active this long, and an outbound parcel
+# free to fly but waiting for a flight this long, are raised for hub staff.
+LOGISTICS_CUSTOMS_HOLD_OVERDUE_HOURS = env_int("LOGISTICS_CUSTOMS_HOLD_OVERDUE_HOURS", 48)
+LOGISTICS_NO_FLIGHT_AFTER_HOURS = env_int("LOGISTICS_NO_FLIGHT_AFTER_HOURS", 24)
 
 # seed_demo writes users with published passwords; only local and test settings allow it.
 DEMO_DATA_ALLOWED = False

@@ -11,7 +11,15 @@ from rest_framework import serializers
 
 from ewtp.core.api.serializers import StrictSerializer
 from logistics import awb
-from logistics.models import FlightStatus, ShipmentStatus
+from logistics.models import (
+    ICS2_KINDS,
+    BlockKind,
+    BlockSource,
+    FlightStatus,
+    ShipmentDirection,
+    ShipmentStatus,
+)
+from logistics.services import manifests
 from logistics.services.subscriptions import MILESTONES
 from logistics.services.tracking_batch import (
     ACCEPTED,
@@ -116,14 +124,46 @@ class TrackingEventOutput(serializers.Serializer[Any]):
     received_at = serializers.DateTimeField()
 
 
+@extend_schema_field(
+    {"type": "string", "enum": ShipmentDirection.values}, component_name="ShipmentDirection"
+)
+class ShipmentDirectionField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=ShipmentDirection.choices, **kwargs)
+
+
+@extend_schema_field({"type": "string", "enum": BlockKind.values}, component_name="BlockKind")
+class BlockKindField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=BlockKind.choices, **kwargs)
+
+
+class ShipmentBlockOutput(serializers.Serializer[Any]):
+    kind = BlockKindField()
+    # The output key is "source"; the stubs type Field.source as the attribute path.
+    source = serializers.ChoiceField(choices=BlockSource.choices)  # type: ignore[assignment]
+    reference = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True)
+    placed_at = serializers.DateTimeField()
+    lifted_at = serializers.DateTimeField(allow_null=True)
+    lifted_reason = serializers.CharField(allow_blank=True)
+
+
 class ShipmentOutput(serializers.Serializer[Any]):
     id = serializers.UUIDField()
-    order_id = serializers.UUIDField()
-    order_reference = serializers.CharField()
+    direction = ShipmentDirectionField(
+        help_text="outbound: an order's goods from the hub; inbound: a manifested parcel"
+    )
+    order_id = serializers.UUIDField(allow_null=True, help_text="Empty for an inbound parcel")
+    order_reference = serializers.CharField(allow_blank=True)
     tracking_number = serializers.CharField()
     status = ShipmentStatusField()
-    marketplace = serializers.CharField(source="marketplace.slug")
-    merchant = serializers.CharField(source="merchant.slug")
+    loading_blocked = serializers.BooleanField(
+        source="customs_hold",
+        help_text="A customs hold or an ICS2 referral is active: the parcel is not loaded",
+    )
+    marketplace = serializers.CharField(source="marketplace.slug", allow_null=True, default=None)
+    merchant = serializers.CharField(source="merchant.slug", allow_null=True, default=None)
     consignee_country = serializers.CharField()
     destination_airport = serializers.CharField(source="destination_id")
     weight_kg = WeightField()
@@ -156,6 +196,13 @@ class ShipmentDetailOutput(ShipmentOutput):
     tracking_events = serializers.SerializerMethodField(
         help_text="The parcel's reports and its MAWB's, in time order"
     )
+    blocks = serializers.SerializerMethodField(
+        help_text="Customs holds and ICS2 referrals, active and lifted, oldest first"
+    )
+
+    @extend_schema_field(ShipmentBlockOutput(many=True))
+    def get_blocks(self, shipment: Any) -> list[dict[str, Any]]:
+        return ShipmentBlockOutput(shipment.blocks.all(), many=True).data  # type: ignore[return-value]
 
     @extend_schema_field(ShipmentTrackingEventOutput(many=True))
     def get_tracking_events(self, shipment: Any) -> list[dict[str, Any]]:
@@ -394,3 +441,141 @@ class PublicTrackingOutput(serializers.Serializer[Any]):
     destination = PublicPlaceOutput()
     eta = PublicTimeOutput(allow_null=True, help_text="Scheduled arrival of the parcel's flight")
     events = PublicTrackingEventOutput(many=True, help_text="Oldest first")
+
+
+# --- Inbound manifests
+
+
+class ManifestHeaderInput(StrictSerializer):
+    awb_number = AwbNumberField(help_text="The MAWB, e.g. 020-12345675")
+    flight_number = serializers.CharField(max_length=10, help_text="e.g. CK263")
+    flight_date = serializers.DateField(help_text="Scheduled arrival date at the hub (UTC)")
+    origin = serializers.CharField(max_length=3, help_text="IATA code of the departure airport")
+
+
+class ManifestParcelInput(serializers.Serializer[Any]):
+    """One parcel (documentation only: parcels are checked one by one by the service)."""
+
+    parcel_reference = serializers.CharField(
+        max_length=35, help_text="Your tracking or house waybill number (letters and digits)"
+    )
+    consignee_country = serializers.CharField(help_text="ISO 3166-1 alpha-2, an EU state")
+    weight_kg = serializers.DecimalField(max_digits=7, decimal_places=3)
+    length_cm = serializers.DecimalField(max_digits=4, decimal_places=1, required=False)
+    width_cm = serializers.DecimalField(max_digits=4, decimal_places=1, required=False)
+    height_cm = serializers.DecimalField(max_digits=4, decimal_places=1, required=False)
+    declared_value = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="A decimal string, never a float"
+    )
+    currency = serializers.CharField(help_text="ISO 4217")
+    hs_codes = serializers.ListField(
+        child=serializers.RegexField(r"^[0-9]{6,10}$"), required=False, max_length=20
+    )
+
+
+class ManifestCreateInput(ManifestHeaderInput):
+    parcels = serializers.ListField(
+        child=ManifestParcelInput(), max_length=manifests.MAX_MANIFEST_PARCELS
+    )
+
+
+@extend_schema_field(
+    {"type": "string", "enum": list(manifests.PARCEL_CODES)}, component_name="ManifestParcelCode"
+)
+class ManifestParcelCodeField(serializers.CharField):
+    pass
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": [manifests.CREATED, manifests.DUPLICATE, manifests.REJECTED],
+    },
+    component_name="ManifestParcelResult",
+)
+class ManifestParcelResultField(serializers.CharField):
+    pass
+
+
+class ManifestParcelResultOutput(serializers.Serializer[Any]):
+    result = ManifestParcelResultField()
+    line = serializers.IntegerField(help_text="The parcel's position (JSON) or line (CSV)")
+    parcel_reference = serializers.CharField(required=False)
+    shipment_id = serializers.UUIDField(required=False)
+    tracking_number = serializers.CharField(required=False, help_text="The hub's (S10)")
+    code = ManifestParcelCodeField(required=False, help_text="Why it was rejected")
+    field = serializers.CharField(required=False)
+    message = serializers.CharField(required=False)
+
+
+class ManifestOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    awb_number = serializers.CharField(source="awb_display", help_text="PPP-SSSSSSSC")
+    airline_code = serializers.CharField(source="airline.iata_code")
+    flight_number = serializers.CharField()
+    flight_date = serializers.DateField()
+    origin = serializers.CharField(source="origin_id")
+    parcel_count = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class ManifestOutcomeOutput(serializers.Serializer[Any]):
+    manifest = ManifestOutput(allow_null=True, help_text="Empty when every parcel was refused")
+    created = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    results = ManifestParcelResultOutput(many=True)
+
+
+class InboundParcelOutput(serializers.Serializer[Any]):
+    shipment_id = serializers.UUIDField()
+    parcel_reference = serializers.CharField()
+    tracking_number = serializers.CharField(source="shipment.tracking_number")
+    status = ShipmentStatusField(source="shipment.status")
+    tracking_status = TrackingStatusField(source="shipment.tracking_status")
+    consignee_country = serializers.CharField(source="shipment.consignee_country")
+    weight_kg = WeightField(source="shipment.weight_kg")
+    declared_value = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.CharField()
+    hs_codes = serializers.ListField(child=serializers.CharField())
+    loading_blocked = serializers.BooleanField(source="shipment.customs_hold")
+    blocks = serializers.SerializerMethodField(help_text="The active blocks")
+
+    @extend_schema_field(ShipmentBlockOutput(many=True))
+    def get_blocks(self, parcel: Any) -> list[dict[str, Any]]:
+        active = [b for b in parcel.shipment.blocks.all() if b.lifted_at is None]
+        return ShipmentBlockOutput(active, many=True).data  # type: ignore[return-value]
+
+
+class ManifestDetailOutput(ManifestOutput):
+    parcels = InboundParcelOutput(many=True)
+
+
+class ManifestCsvQuery(serializers.Serializer[Any]):
+    awb_number = serializers.CharField(max_length=20)
+    flight_number = serializers.CharField(max_length=10)
+    flight_date = serializers.DateField()
+    origin = serializers.CharField(max_length=3)
+
+
+# --- ICS2 referrals
+
+
+class Ics2ReferralInput(StrictSerializer):
+    kind = serializers.ChoiceField(choices=[(k.value, k.label) for k in ICS2_KINDS])
+    reference = serializers.CharField(
+        max_length=70, required=False, allow_blank=True, default="", help_text="ICS2's number"
+    )
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class Ics2ReferralLiftInput(StrictSerializer):
+    kind = serializers.ChoiceField(choices=[(k.value, k.label) for k in ICS2_KINDS])
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class Ics2ReferralOutput(ShipmentBlockOutput):
+    shipment_id = serializers.UUIDField()
+    tracking_number = serializers.CharField(source="shipment.tracking_number")
+    loading_blocked = serializers.BooleanField(source="shipment.customs_hold")

@@ -48,4 +48,21 @@ urlpatterns = [
         views.TrackingEventBatchApi.as_view(),
         name="logistics-tracking-events-batch",
     ),
+    path("manifests/", views.ManifestListCreateApi.as_view(), name="logistics-manifests"),
+    path("manifests/csv/", views.ManifestCsvApi.as_view(), name="logistics-manifests-csv"),
+    path(
+        "manifests/<uuid:manifest_id>/",
+        views.ManifestDetailApi.as_view(),
+        name="logistics-manifest",
+    ),
+    path(
+        "shipments/<uuid:shipment_id>/ics2-referrals/",
+        views.ShipmentIcs2ReferralApi.as_view(),
+        name="logistics-shipment-ics2-referrals",
+    ),
+    path(
+        "shipments/<uuid:shipment_id>/ics2-referrals/lift/",
+        views.ShipmentIcs2ReferralLiftApi.as_view(),
+        name="logistics-shipment-ics2-referral-lift",
+    ),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -22,11 +24,21 @@ from ewtp.core.errors import DomainError, NotFound
 from ewtp.core.models import OrganizationKind
 from ewtp.core.scopes import Scope
 from logistics import awb, jsonld, selectors, services
-from logistics.api.parsers import MAX_MESSAGE_BYTES, PlainTextParser
+from logistics.api.parsers import MAX_CSV_BYTES, MAX_MESSAGE_BYTES, CsvParser, PlainTextParser
 from logistics.api.serializers import (
     FlightListQuery,
     FlightOutput,
     FsuOutcomeOutput,
+    Ics2ReferralInput,
+    Ics2ReferralLiftInput,
+    Ics2ReferralOutput,
+    InboundParcelOutput,
+    ManifestCreateInput,
+    ManifestCsvQuery,
+    ManifestDetailOutput,
+    ManifestHeaderInput,
+    ManifestOutcomeOutput,
+    ManifestOutput,
     MasterWaybillCreateInput,
     MasterWaybillListQuery,
     MasterWaybillOutput,
@@ -44,6 +56,7 @@ from logistics.api.serializers import (
 )
 from logistics.models import ShipmentStatus
 from logistics.public_cache import public_payload
+from logistics.services import manifests
 from logistics.services.tracking_batch import MAX_BATCH
 from logistics.tracking_numbers import S10
 
@@ -557,3 +570,300 @@ def public_tracking_body(tracking: selectors.PublicTracking) -> dict[str, Any]:
             for event in tracking.events
         ],
     }
+
+
+# --- Inbound manifests and ICS2 referrals
+
+MANIFEST_HEADER_CODES = (
+    "AWB_MALFORMED, AWB_CHECK_DIGIT_INVALID or AWB_UNKNOWN_PREFIX (awb_number), "
+    "FLIGHT_NUMBER_INVALID or FLIGHT_AIRLINE_UNKNOWN (flight_number), FLIGHT_DATE_OUT_OF_RANGE "
+    "(flight_date), AIRPORT_UNKNOWN or ORIGIN_IS_HUB (origin)"
+)
+
+
+def _manifest_answer(outcome: services.ManifestOutcome) -> Response:
+    manifest = outcome.manifest
+    body: dict[str, Any] = {
+        "manifest": None,
+        "created": outcome.created,
+        "duplicates": outcome.duplicates,
+        "rejected": outcome.rejected,
+        "results": [
+            {k: v for k, v in asdict(result).items() if v is not None} for result in outcome.results
+        ],
+    }
+    if manifest.pk is not None and manifest.parcels.exists():
+        body["manifest"] = ManifestOutput(
+            selectors.manifest_get(carrier=manifest.carrier, manifest_id=manifest.pk)
+        ).data
+    return Response(body)
+
+
+class ManifestListCreateApi(PartnerApi):
+    """A carrier's manifests of inbound parcels flown into the hub.
+
+    `POST` records one MAWB's manifest with up to 1,000 parcels. The header is checked whole (a
+    bad one stores nothing); each parcel is answered in order as `created`, `duplicate` (its
+    reference is already on this manifest: sending a manifest again adds nothing) or
+    `rejected` with a stable `code` and the `field` at fault. The good parcels are stored even
+    when others are bad. Each new parcel is an inbound shipment held until customs releases
+    the H7/H1 filing that names its reference."""
+
+    required_scopes = {"GET": Scope.SHIPMENTS_READ, "POST": Scope.SHIPMENTS_WRITE}
+    allowed_kinds = {OrganizationKind.CARRIER}
+    pagination_class = CreatedCursorPagination
+
+    @extend_schema(operation_id="manifests_list", responses=ManifestOutput(many=True))
+    def get(self, request: Request) -> Response:
+        found = selectors.manifest_list(carrier=self.organization(request))
+        return self.paginated_response(request, found, ManifestOutput)
+
+    @extend_schema(
+        operation_id="manifests_create",
+        request=ManifestCreateInput,
+        responses={
+            200: OpenApiResponse(
+                ManifestOutcomeOutput, description="One result per parcel, in order"
+            ),
+            400: OpenApiResponse(
+                description="Not a manifest, or a bad header: " + MANIFEST_HEADER_CODES
+            ),
+            409: OpenApiResponse(
+                description="MANIFEST_FLIGHT_DIFFERS: this MAWB was manifested on another flight"
+            ),
+            413: OpenApiResponse(
+                description=f"More than {manifests.MAX_MANIFEST_PARCELS:,} parcels: "
+                "MANIFEST_TOO_LARGE"
+            ),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        body = request.data
+        if not isinstance(body, dict) or not isinstance(body.get("parcels"), list):
+            raise DomainError(
+                'Send a manifest: {"awb_number", "flight_number", "flight_date", "origin", '
+                '"parcels": [...]}.',
+                code="MANIFEST_INVALID",
+                field="parcels",
+                status=400,
+            )
+        header = ManifestHeaderInput(data={k: v for k, v in body.items() if k != "parcels"})
+        header.is_valid(raise_exception=True)
+        given = header.validated_data
+        outcome = services.manifest_record(
+            carrier=self.organization(request),
+            awb_number=given["awb_number"],
+            flight_number=given["flight_number"],
+            flight_date=given["flight_date"],
+            origin=given["origin"],
+            parcels=body["parcels"],
+        )
+        return _manifest_answer(outcome)
+
+
+# The CSV's columns: the JSON parcel's fields; hs_codes separated by spaces or semicolons.
+CSV_COLUMNS = (
+    "parcel_reference",
+    "consignee_country",
+    "weight_kg",
+    "length_cm",
+    "width_cm",
+    "height_cm",
+    "declared_value",
+    "currency",
+    "hs_codes",
+)
+CSV_REQUIRED = frozenset(
+    {"parcel_reference", "consignee_country", "weight_kg", "declared_value", "currency"}
+)
+
+
+def _csv_parcels(text: str) -> tuple[list[dict[str, Any]], list[int]]:
+    """The CSV's rows as parcels, with the line each starts on; a bad header is a 400."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [name.strip().lower() for name in next(reader, [])]
+        unknown = sorted(set(header) - set(CSV_COLUMNS))
+        if unknown:
+            raise DomainError(
+                f"Unknown column {unknown[0]!r}; the columns are {', '.join(CSV_COLUMNS)}.",
+                code="CSV_COLUMN_UNKNOWN",
+                field=unknown[0],
+                status=400,
+            )
+        missing = sorted(CSV_REQUIRED - set(header))
+        if missing or len(set(header)) != len(header):
+            raise DomainError(
+                "The first line names the columns, each once: "
+                f"{', '.join(sorted(CSV_REQUIRED))} at least.",
+                code="CSV_HEADER_INVALID",
+                field=missing[0] if missing else None,
+                status=400,
+            )
+        parcels: list[dict[str, Any]] = []
+        lines: list[int] = []
+        line = reader.line_num + 1
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                cells = dict(zip(header, (cell.strip() for cell in row), strict=False))
+                parcel: dict[str, Any] = {k: v for k, v in cells.items() if v != ""}
+                if "hs_codes" in parcel:
+                    parcel["hs_codes"] = parcel["hs_codes"].replace(";", " ").split()
+                parcels.append(parcel)
+                lines.append(line)
+            line = reader.line_num + 1
+    except csv.Error as broken:
+        raise DomainError(
+            f"Not CSV: {broken}.", code="CSV_MALFORMED", field=f"line.{reader.line_num}", status=400
+        ) from None
+    return parcels, lines
+
+
+class ManifestCsvApi(PartnerApi):
+    """The same manifest as CSV (`text/csv`, UTF-8): the header in the query string, one
+    parcel per row under a first line naming the columns (`parcel_reference,
+    consignee_country, weight_kg, length_cm, width_cm, height_cm, declared_value, currency,
+    hs_codes`; hs_codes separated by spaces or semicolons; empty cells are absent). The same
+    rules and codes as the JSON manifest; `line` in each result is the row's line in the file."""
+
+    required_scopes = {"POST": Scope.SHIPMENTS_WRITE}
+    allowed_kinds = {OrganizationKind.CARRIER}
+    parser_classes = [CsvParser]
+
+    @extend_schema(
+        operation_id="manifests_csv_create",
+        parameters=[
+            OpenApiParameter("awb_number", str, required=True, description="PPP-SSSSSSSC"),
+            OpenApiParameter("flight_number", str, required=True),
+            OpenApiParameter("flight_date", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("origin", str, required=True, description="IATA code"),
+        ],
+        request={"text/csv": OpenApiTypes.STR},
+        responses={
+            200: OpenApiResponse(ManifestOutcomeOutput, description="One result per row"),
+            400: OpenApiResponse(
+                description="Bad query or header line: CSV_COLUMN_UNKNOWN, CSV_HEADER_INVALID, "
+                "CSV_MALFORMED, CSV_NOT_TEXT, " + MANIFEST_HEADER_CODES
+            ),
+            409: OpenApiResponse(description="MANIFEST_FLIGHT_DIFFERS"),
+            413: OpenApiResponse(
+                description=f"More than {manifests.MAX_MANIFEST_PARCELS:,} rows or "
+                f"{MAX_CSV_BYTES:,} bytes: MANIFEST_TOO_LARGE"
+            ),
+            415: OpenApiResponse(description="Send the manifest as text/csv"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        query = ManifestCsvQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        text = request.data
+        if not isinstance(text, str):
+            raise DomainError("Send the manifest as text/csv.", code="CSV_NOT_TEXT", status=400)
+        header = ManifestHeaderInput(data=query.validated_data)
+        header.is_valid(raise_exception=True)
+        given = header.validated_data
+        parcels, lines = _csv_parcels(text)
+        outcome = services.manifest_record(
+            carrier=self.organization(request),
+            awb_number=given["awb_number"],
+            flight_number=given["flight_number"],
+            flight_date=given["flight_date"],
+            origin=given["origin"],
+            parcels=parcels,
+            lines=lines,
+        )
+        return _manifest_answer(outcome)
+
+
+class ManifestDetailApi(PartnerApi):
+    required_scopes = {"GET": Scope.SHIPMENTS_READ}
+    allowed_kinds = {OrganizationKind.CARRIER}
+
+    @extend_schema(
+        operation_id="manifests_retrieve",
+        responses={
+            200: ManifestDetailOutput,
+            404: OpenApiResponse(description="No such manifest, or another carrier's"),
+        },
+    )
+    def get(self, request: Request, manifest_id: uuid.UUID) -> Response:
+        manifest = selectors.manifest_get(
+            carrier=self.organization(request), manifest_id=manifest_id
+        )
+        parcels = selectors.manifest_parcels(manifest=manifest)
+        return Response(
+            {
+                **ManifestOutput(manifest).data,
+                "parcels": InboundParcelOutput(parcels, many=True).data,
+            }
+        )
+
+
+class ShipmentIcs2ReferralApi(PartnerApi):
+    """The carrier records an ICS2 referral on one of its parcels (manifested inbound, or
+    booked on its flight): `do_not_load` (final: never loaded; a booked parcel comes off its
+    flight), or `request_for_information` / `request_for_screening` (loading blocked until
+    lifted). Sending one already active answers it unchanged (200)."""
+
+    required_scopes = {"POST": Scope.SHIPMENTS_WRITE}
+    allowed_kinds = {OrganizationKind.CARRIER}
+
+    @extend_schema(
+        operation_id="shipments_ics2_referrals_create",
+        request=Ics2ReferralInput,
+        responses={
+            201: Ics2ReferralOutput,
+            200: OpenApiResponse(Ics2ReferralOutput, description="Already active: that one"),
+            400: OpenApiResponse(description="Invalid fields (problem+json with `errors`)"),
+            404: OpenApiResponse(description="No such shipment of yours"),
+            409: OpenApiResponse(description="shipment_delivered"),
+        },
+    )
+    def post(self, request: Request, shipment_id: uuid.UUID) -> Response:
+        data = Ics2ReferralInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        given = data.validated_data
+        outcome = services.shipment_ics2_referral_place(
+            shipment_id=shipment_id,
+            kind=given["kind"],
+            reference=given["reference"],
+            reason=given["reason"],
+            carrier=self.organization(request),
+        )
+        return Response(
+            Ics2ReferralOutput(outcome.block).data,
+            status=status.HTTP_201_CREATED if outcome.changed else status.HTTP_200_OK,
+        )
+
+
+class ShipmentIcs2ReferralLiftApi(PartnerApi):
+    """The carrier lifts an ICS2 request for information or screening (ICS2 cleared it); only
+    that block goes. Lifting one already lifted answers it unchanged."""
+
+    required_scopes = {"POST": Scope.SHIPMENTS_WRITE}
+    allowed_kinds = {OrganizationKind.CARRIER}
+
+    @extend_schema(
+        operation_id="shipments_ics2_referrals_lift",
+        request=Ics2ReferralLiftInput,
+        responses={
+            200: Ics2ReferralOutput,
+            400: OpenApiResponse(description="Invalid fields (problem+json with `errors`)"),
+            404: OpenApiResponse(description="No such shipment of yours"),
+            409: OpenApiResponse(
+                description="do_not_load_final (a do-not-load is never lifted) or "
+                "referral_not_active (none was placed)"
+            ),
+        },
+    )
+    def post(self, request: Request, shipment_id: uuid.UUID) -> Response:
+        data = Ics2ReferralLiftInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        given = data.validated_data
+        outcome = services.shipment_ics2_referral_lift(
+            shipment_id=shipment_id,
+            kind=given["kind"],
+            reason=given["reason"],
+            carrier=self.organization(request),
+        )
+        return Response(Ics2ReferralOutput(outcome.block).data)

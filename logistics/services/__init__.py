@@ -8,8 +8,21 @@ from logistics.services.air_cargo import (
     uld_register,
     uld_types_load,
 )
-from logistics.services.exceptions import shipment_exception_resolve, shipments_flag_stale
+from logistics.services.blocks import (
+    BlockOutcome,
+    inbound_customs_refuse,
+    inbound_customs_release,
+    shipment_customs_block,
+    shipment_customs_unblock,
+)
+from logistics.services.exceptions import (
+    shipment_exception_resolve,
+    shipments_flag_overdue,
+    shipments_flag_stale,
+)
 from logistics.services.fsu import FsuOutcome, fsu_message_ingest
+from logistics.services.ics2 import shipment_ics2_referral_lift, shipment_ics2_referral_place
+from logistics.services.manifests import ManifestOutcome, ParcelResult, manifest_record
 from logistics.services.network import (
     airport_ensure,
     airport_upsert,
@@ -38,8 +51,11 @@ from logistics.services.tracking_batch import BatchOutcome, ItemResult, tracking
 
 __all__ = [
     "BatchOutcome",
+    "BlockOutcome",
     "FsuOutcome",
     "ItemResult",
+    "ManifestOutcome",
+    "ParcelResult",
     "RoutingOutcome",
     "TrackingRecord",
     "airlines_load",
@@ -51,17 +67,25 @@ __all__ = [
     "fsu_message_ingest",
     "house_waybill_attach_shipments",
     "house_waybill_create",
+    "inbound_customs_refuse",
+    "inbound_customs_release",
+    "manifest_record",
     "master_waybill_create",
     "milestone_subscription_create",
     "milestone_subscription_delete",
     "routing_run",
     "routing_run_request",
     "shipment_create",
+    "shipment_customs_block",
     "shipment_customs_hold",
     "shipment_customs_release",
+    "shipment_customs_unblock",
     "shipment_exception_resolve",
+    "shipment_ics2_referral_lift",
+    "shipment_ics2_referral_place",
     "shipment_offload",
     "shipment_route",
+    "shipments_flag_overdue",
     "shipments_flag_stale",
     "shipments_plan",
     "shipments_route_ready",

@@ -1,10 +1,20 @@
-"""The hub's exception queue: parcels gone quiet, flagged by a beat job, resolved by staff.
+"""The hub's exception queue: parcels gone quiet, blocked for good or waiting too long,
+flagged by a beat job, resolved by staff.
 
 The stale-parcel job is set-wise: one `INSERT ... SELECT` per batch finds parcels whose last
 report is older than their status allows (`settings.LOGISTICS_STALE_AFTER_HOURS`) and opens an
 exception for each, in its own transaction, so a backlog after an outage is worked through in
 bounded steps. An exception is unique per parcel, kind and last report: a parcel is flagged
 once per quiet spell, and again if it goes quiet after new reports.
+
+The other kinds come from the same job (`shipments_flag_overdue`), one `INSERT ... SELECT`
+each, and are open at most once per parcel at a time (a partial unique index holds it):
+`do_not_load` for an active ICS2 "do not load" (also opened at once when it is recorded),
+`customs_hold_overdue` for a customs hold active longer than
+`settings.LOGISTICS_CUSTOMS_HOLD_OVERDUE_HOURS`, and `no_flight` for an outbound parcel free to
+fly that has waited for a flight longer than `settings.LOGISTICS_NO_FLIGHT_AFTER_HOURS`. Their
+`since` is when the block was placed or the parcel came in, so one resolved is not raised again
+for the same block or the same wait.
 """
 
 from __future__ import annotations
@@ -20,7 +30,7 @@ from ewtp.core.errors import Conflict, DomainError, NotFound
 from ewtp.core.models import Organization, User
 from ewtp.events.bus import publish
 from logistics.events import SHIPMENT_STALE
-from logistics.models import ShipmentException, ShipmentExceptionKind
+from logistics.models import BlockKind, ShipmentException, ShipmentExceptionKind
 from logistics.tracking_codes import TrackingStatus
 
 MAX_NOTE = 2000
@@ -83,7 +93,9 @@ def _flag_stale_batch(*, now: datetime, limits: dict[str, int], batch: int) -> i
             return 0
         cursor.execute(_FLAGGED, [ids])
         rows = cursor.fetchall()
-    owners = Organization.objects.in_bulk({org for row in rows for org in row[8:10]})
+    owners = Organization.objects.in_bulk(
+        {org for row in rows for org in row[8:10] if org is not None}
+    )
     for exception_id, since, shipment_id, number, order_id, reference, status, where, *orgs in rows:
         data: dict[str, Any] = {
             "exception_id": exception_id,
@@ -96,7 +108,11 @@ def _flag_stale_batch(*, now: datetime, limits: dict[str, int], batch: int) -> i
             "last_report_at": since.isoformat(),
             "stale_after_hours": limits[where],
         }
-        publish(type=SHIPMENT_STALE, data=data, recipients=[owners[pk] for pk in orgs])
+        publish(
+            type=SHIPMENT_STALE,
+            data=data,
+            recipients=[owners[pk] for pk in orgs if pk is not None],
+        )
     return len(ids)
 
 
@@ -142,4 +158,90 @@ def shipment_exception_resolve(
     return exception
 
 
-__all__ = ["shipment_exception_resolve", "shipments_flag_stale"]
+# Active blocks of one kind older than the threshold, never flagged for this block.
+_FLAG_BLOCKED = """
+    INSERT INTO logistics_shipmentexception
+        (kind, shipment_id, tracking_status, since, detected_at, note)
+    SELECT %(kind)s, s.id, s.tracking_status, b.placed_at, %(now)s, ''
+    FROM logistics_shipmentblock b JOIN logistics_shipment s ON s.id = b.shipment_id
+    WHERE b.kind = %(block)s AND b.lifted_at IS NULL
+      AND b.placed_at <= %(now)s - make_interval(hours => %(hours)s)
+      AND s.delivered_at IS NULL
+      AND NOT EXISTS (
+          SELECT 1 FROM logistics_shipmentexception e
+          WHERE e.shipment_id = s.id AND e.kind = %(kind)s
+            AND (e.resolved_at IS NULL OR e.since = b.placed_at))
+    ORDER BY b.placed_at
+    LIMIT %(batch)s
+    ON CONFLICT DO NOTHING
+    RETURNING id"""
+
+# Outbound parcels free to fly (no block) waiting for a flight since they came in; the first
+# test is the partial index `shipment_waiting`'s.
+_FLAG_NO_FLIGHT = """
+    INSERT INTO logistics_shipmentexception
+        (kind, shipment_id, tracking_status, since, detected_at, note)
+    SELECT %(kind)s, s.id, s.tracking_status, s.created_at, %(now)s, ''
+    FROM logistics_shipment s
+    WHERE s.status = 'created' AND s.created_at <= %(now)s - make_interval(hours => %(hours)s)
+      AND s.direction = 'outbound' AND NOT s.customs_hold
+      AND NOT EXISTS (
+          SELECT 1 FROM logistics_shipmentexception e
+          WHERE e.shipment_id = s.id AND e.kind = %(kind)s
+            AND (e.resolved_at IS NULL OR e.since = s.created_at))
+    ORDER BY s.created_at
+    LIMIT %(batch)s
+    ON CONFLICT DO NOTHING
+    RETURNING id"""
+
+
+@transaction.atomic
+def _flag_batch(sql: str, params: dict[str, Any]) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return len(cursor.fetchall())
+
+
+def shipments_flag_overdue(*, now: datetime | None = None, batch: int | None = None) -> int:
+    """Open the `do_not_load`, `customs_hold_overdue` and `no_flight` exceptions that are due
+    (see the module docstring), batch by batch, each committed on its own. Hub staff read them
+    in the queue; no partner event is sent (the blocks' own events already told the parties).
+    Returns how many were opened."""
+    now = now or timezone.now()
+    size = batch or settings.LOGISTICS_STALE_BATCH
+    work = [
+        (
+            _FLAG_BLOCKED,
+            {
+                "kind": ShipmentExceptionKind.DO_NOT_LOAD.value,
+                "block": BlockKind.DO_NOT_LOAD.value,
+                "hours": 0,
+            },
+        ),
+        (
+            _FLAG_BLOCKED,
+            {
+                "kind": ShipmentExceptionKind.CUSTOMS_HOLD_OVERDUE.value,
+                "block": BlockKind.CUSTOMS_HOLD.value,
+                "hours": int(settings.LOGISTICS_CUSTOMS_HOLD_OVERDUE_HOURS),
+            },
+        ),
+        (
+            _FLAG_NO_FLIGHT,
+            {
+                "kind": ShipmentExceptionKind.NO_FLIGHT.value,
+                "hours": int(settings.LOGISTICS_NO_FLIGHT_AFTER_HOURS),
+            },
+        ),
+    ]
+    flagged = 0
+    for sql, params in work:
+        while True:
+            done = _flag_batch(sql, {**params, "now": now, "batch": size})
+            flagged += done
+            if done < size:
+                break
+    return flagged
+
+
+__all__ = ["shipment_exception_resolve", "shipments_flag_overdue", "shipments_flag_stale"]

@@ -161,7 +161,7 @@ def _ready_shipments() -> list[tuple[Any, ...]]:
         cursor.execute(
             """SELECT id, destination_id, weight_kg, volume_m3, service_level, created_at,
                       customs_hold, tracking_number, marketplace_id, offloaded_from_id
-               FROM logistics_shipment WHERE status = 'created'
+               FROM logistics_shipment WHERE status = 'created' AND direction = 'outbound'
                FOR UPDATE SKIP LOCKED"""
         )
         rows: list[tuple[Any, ...]] = cursor.fetchall()
@@ -469,7 +469,9 @@ def shipment_customs_hold(*, order_id: uuid.UUID, reason: str = "") -> Shipment 
             publish(
                 type=SHIPMENT_UNBOOKED,
                 data={**shipment_event_data(shipment), "reason": "customs_hold"},
-                recipients=[shipment.marketplace, shipment.merchant, flight.carrier],
+                recipients=[
+                    o for o in (shipment.marketplace, shipment.merchant, flight.carrier) if o
+                ],
             )
             routing_run_request(trigger="customs hold")
     shipment.refresh_from_db()
@@ -518,7 +520,7 @@ def shipment_offload(*, carrier: Organization, shipment_id: uuid.UUID, reason: s
     publish(
         type=SHIPMENT_UNBOOKED,
         data={**shipment_event_data(shipment), "reason": "offloaded", "flight": flight.number},
-        recipients=[shipment.marketplace, shipment.merchant, flight.carrier],
+        recipients=[o for o in (shipment.marketplace, shipment.merchant, flight.carrier) if o],
     )
     routing_run_request(trigger=f"offload from {flight.number}")
     return shipment

@@ -35,13 +35,15 @@ TRACKING_NUMBER_ATTEMPTS = 5
 
 def publish_shipment_event(shipment: Shipment) -> None:
     """The shipment's current state to everyone who may read it: marketplace, merchant and,
-    once it is booked on a flight, the carrier."""
+    once it is booked on a flight (or, inbound, once it is manifested), the carrier."""
     shipment = Shipment.objects.select_related(
         "marketplace", "merchant", "carrier", "flight__carrier"
     ).get(pk=shipment.pk)
-    recipients = [shipment.marketplace, shipment.merchant]
-    if shipment.carrier is not None:
-        recipients.append(shipment.carrier)
+    recipients = [
+        org
+        for org in (shipment.marketplace, shipment.merchant, shipment.carrier)
+        if org is not None
+    ]
     publish(
         type=EVENT_FOR_STATUS[shipment.status],
         data=shipment_event_data(shipment),

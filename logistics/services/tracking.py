@@ -159,7 +159,6 @@ def _recipients(shipment: Shipment) -> list[Organization]:
     shipment = Shipment.objects.select_related("marketplace", "merchant", "carrier").get(
         pk=shipment.pk
     )
-    recipients = [shipment.marketplace, shipment.merchant]
-    if shipment.carrier is not None:
-        recipients.append(shipment.carrier)
-    return recipients
+    # An inbound parcel has no marketplace or merchant: its carrier hears of it.
+    found = (shipment.marketplace, shipment.merchant, shipment.carrier)
+    return [org for org in found if org is not None]

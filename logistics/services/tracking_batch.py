@@ -153,9 +153,9 @@ class _Parcel:
     carrier_id: str | None
     status: str
     position: TrackingPosition
-    marketplace_id: str
-    merchant_id: str
-    order_id: str
+    marketplace_id: str | None
+    merchant_id: str | None
+    order_id: str | None
     mawb_id: str | None
     moved_to: TrackingPosition | None = None
     lifecycle_to: str | None = None
@@ -525,6 +525,8 @@ def _write_moves(moved: list[_Parcel], reporter: Organization, now: datetime) ->
 def _publish(moved: list[_Parcel], reporter: Organization, received_at: datetime) -> None:
     by_marketplace: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for parcel in moved:
+        if parcel.marketplace_id is None:  # inbound: no marketplace to tell
+            continue
         position = parcel.moved_to or parcel.position
         by_marketplace[parcel.marketplace_id].append(
             {

@@ -273,6 +273,8 @@ def test_one_batched_event_per_marketplace_telling_it_of_its_own_parcels(hub):
 
     batched = OutboxEvent.objects.filter(type="logistics.tracking_events.batch_recorded")
     by_recipient = {tuple(e.recipient_ids): e.data["shipments"] for e in batched}
+    assert first.marketplace_id is not None
+    assert second.marketplace_id is not None
     assert by_recipient == {
         (first.marketplace_id,): [
             {
@@ -364,6 +366,7 @@ def test_a_last_mile_delivery_in_a_batch_completes_the_order(trade):
     parcel.refresh_from_db()
     assert (parcel.status, parcel.tracking_status) == ("delivered", "delivered")
     assert parcel.delivered_at == delivered_at
+    assert parcel.order_id is not None
     order = Order.objects.get(pk=parcel.order_id)
     assert (order.status, order.delivered_at) == (OrderStatus.DELIVERED, delivered_at)
     assert OutboxEvent.objects.filter(type="logistics.shipment.delivered").count() == 1

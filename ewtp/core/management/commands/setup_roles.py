@@ -40,6 +40,8 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "marketplace.merchantcontact": ("view", "add", "change"),
         "customs": ("view",),
         "logistics": ("view",),
+        # ICS2 referrals are recorded (and requests lifted) through the admin's block page.
+        "logistics.shipmentblock": ("view", "add"),
     },
 }
 
