@@ -15,7 +15,9 @@ from django.http import HttpRequest
 from logistics.models import (
     Airline,
     Airport,
+    Bag,
     Flight,
+    FlightUldAllotment,
     FreightRate,
     HouseWaybill,
     MasterWaybill,
@@ -23,6 +25,7 @@ from logistics.models import (
     ShipmentException,
     ShipmentStatusChange,
     TrackingEvent,
+    UldLoad,
     UldType,
     UnitLoadDevice,
 )
@@ -41,12 +44,20 @@ if TYPE_CHECKING:  # generic in the stubs only; Django's classes are not subscri
     HouseInlineBase = admin.TabularInline[HouseWaybill, MasterWaybill]
     ChangeInlineBase = admin.TabularInline[ShipmentStatusChange, Shipment]
     FreightRateAdminBase = admin.ModelAdmin[FreightRate]
+    AllotmentAdminBase = admin.ModelAdmin[FlightUldAllotment]
+    UldLoadAdminBase = admin.ModelAdmin[UldLoad]
+    BagAdminBase = admin.ModelAdmin[Bag]
+    AllotmentInlineBase = admin.TabularInline[FlightUldAllotment, Flight]
+    UldLoadInlineBase = admin.TabularInline[UldLoad, Flight]
+    BagInlineBase = admin.TabularInline[Bag, UldLoad]
 else:
     AirportAdminBase = AirlineAdminBase = UldTypeAdminBase = UldAdminBase = admin.ModelAdmin
     MasterWaybillAdminBase = FlightAdminBase = ShipmentAdminBase = admin.ModelAdmin
     ShipmentExceptionAdminBase = admin.ModelAdmin
     EventInlineBase = MawbEventInlineBase = HouseInlineBase = ChangeInlineBase = admin.TabularInline
     FreightRateAdminBase = admin.ModelAdmin
+    AllotmentAdminBase = UldLoadAdminBase = BagAdminBase = admin.ModelAdmin
+    AllotmentInlineBase = UldLoadInlineBase = BagInlineBase = admin.TabularInline
 
 
 class ReadOnly:
@@ -80,7 +91,7 @@ class AirlineAdmin(AirlineAdminBase):
 
 @admin.register(UldType)
 class UldTypeAdmin(UldTypeAdminBase):
-    list_display = ["code", "name", "max_gross_kg"]
+    list_display = ["code", "name", "max_gross_kg", "tare_kg", "volume_m3"]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -128,8 +139,22 @@ class MasterWaybillAdmin(ReadOnly, MasterWaybillAdminBase):
         return waybill.awb_display
 
 
+class AllotmentInline(ReadOnly, AllotmentInlineBase):
+    model = FlightUldAllotment
+    extra = 0
+    fields = readonly_fields = ("uld_type", "positions")
+
+
+class UldLoadInline(ReadOnly, UldLoadInlineBase):
+    model = UldLoad
+    extra = 0
+    fields = readonly_fields = ("uld_type", "position", "uld", "gross_kg", "volume_m3")
+    show_change_link = True
+
+
 @admin.register(Flight)
 class FlightAdmin(ReadOnly, FlightAdminBase):
+    inlines = [AllotmentInline, UldLoadInline]
     list_display = [
         "number",
         "service_date",
@@ -153,6 +178,45 @@ class FlightAdmin(ReadOnly, FlightAdminBase):
     @admin.display(description="Remaining kg")
     def remaining(self, flight: Flight) -> Decimal:
         return flight.remaining_kg
+
+
+@admin.register(FlightUldAllotment)
+class FlightUldAllotmentAdmin(AllotmentAdminBase):
+    """The ULD positions a carrier gives the hub on a flight (reference data, as ULD types
+    are): routing packs bags into them from its next run. A flight with none loads in bulk."""
+
+    list_display = ["flight", "uld_type", "positions"]
+    list_filter = ["uld_type"]
+    list_select_related = ["flight"]
+    search_fields = ["flight__number"]
+    autocomplete_fields = ["flight"]
+
+
+class BagInline(ReadOnly, BagInlineBase):
+    model = Bag
+    extra = 0
+    fields = readonly_fields = ("number", "parcels", "gross_kg", "max_kg", "volume_m3")
+
+
+@admin.register(UldLoad)
+class UldLoadAdmin(ReadOnly, UldLoadAdminBase):
+    """Units built up by the routing plan (read-only: routing writes them)."""
+
+    list_display = ["flight", "uld_type", "position", "uld", "gross_kg", "volume_m3"]
+    list_filter = ["uld_type"]
+    list_select_related = ["flight"]
+    search_fields = ["flight__number"]
+    inlines = [BagInline]
+
+
+@admin.register(Bag)
+class BagAdmin(ReadOnly, BagAdminBase):
+    """Bags built by the routing plan (read-only: routing writes them)."""
+
+    list_display = ["number", "flight", "destination", "uld_load", "parcels", "gross_kg", "max_kg"]
+    list_select_related = ["flight", "uld_load"]
+    list_filter = ["destination"]
+    search_fields = ["number", "flight__number"]
 
 
 @admin.register(ShipmentException)
