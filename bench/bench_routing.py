@@ -197,6 +197,27 @@ def _pure_plan_seconds() -> float:
     return time.perf_counter() - started
 
 
+def _phases(marks: list[tuple[str, int, float]], *, ended: float) -> list[tuple[str, float]]:
+    """Where the job's time went, from its progress reports: each span runs from one phase's
+    first report to the next phase's (writing: from step to step); the rest is the commit."""
+    first: dict[tuple[str, int], float] = {}
+    for phase, done, when in marks:
+        first.setdefault((phase, done if phase == "writing" else 0), when)
+
+    def at(phase: str, step: int = 0) -> float:
+        return first[phase, step]
+
+    return [
+        ("locking the flights", at("parcels") - at("flights")),
+        ("reading parcels and load plans", at("planning") - at("parcels")),
+        ("planning and stowing (pure)", at("writing") - at("planning")),
+        ("booking, audit, events", at("writing", 1) - at("writing")),
+        ("writing bags, ULDs, stowages", at("writing", 2) - at("writing", 1)),
+        ("recording waiting reasons", at("writing", 3) - at("writing", 2)),
+        ("commit (deferred key checks)", ended - at("writing", 3)),
+    ]
+
+
 def run(ctx: BenchContext) -> BenchResult:
     parcels = 100_000 if ctx.full else 20_000
     result = BenchResult(title="Routing job (issue 5)", params={"ready parcels": parcels})
@@ -207,8 +228,11 @@ def run(ctx: BenchContext) -> BenchResult:
     _seed(ctx, parcels)
     pure = _pure_plan_seconds()
 
+    marks: list[tuple[str, int, float]] = []
     started = time.perf_counter()
-    outcome = shipments_plan()
+    outcome = shipments_plan(
+        progress=lambda phase, done, total: marks.append((phase, done, time.perf_counter()))
+    )
     plan_seconds = time.perf_counter() - started
     result.add(
         "plan + apply (all ready parcels)",
@@ -226,6 +250,8 @@ def run(ctx: BenchContext) -> BenchResult:
         "the other departures load their bags in bulk",
     )
     result.add("pure planner on the same input", pure, "s", "", "no database (baseline)")
+    for name, share in _phases(marks, ended=started + plan_seconds):
+        result.add(f"  of which {name}", share, "s")
     result.add("job / pure planner", plan_seconds / pure, "ratio")
 
     fullest = (

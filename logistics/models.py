@@ -943,11 +943,24 @@ class ParcelStowage(models.Model):
     bag = models.ForeignKey(
         Bag, on_delete=models.CASCADE, null=True, blank=True, related_name="stowages"
     )
+    # Indexed in Meta, partially: almost every parcel rides in a bag, not loose in a unit.
     uld_load = models.ForeignKey(
-        UldLoad, on_delete=models.CASCADE, null=True, blank=True, related_name="loose_stowages"
+        UldLoad,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="loose_stowages",
+        db_index=False,
     )
 
     class Meta:
+        indexes = [
+            models.Index(
+                fields=["uld_load"],
+                name="stowage_loose_in_uld",
+                condition=models.Q(uld_load__isnull=False),
+            )
+        ]
         constraints = [
             # A bagged parcel's ULD is its bag's: never recorded twice.
             models.CheckConstraint(

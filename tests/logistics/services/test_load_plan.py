@@ -26,6 +26,7 @@ from logistics.services import (
     flight_cancel,
     routing_run,
     shipment_customs_hold,
+    shipment_offload,
     shipment_route,
     shipments_plan,
     uld_types_load,
@@ -217,3 +218,22 @@ def test_a_run_reports_its_progress_and_keeps_the_waiting_by_reason(hub):
     report = progress_of(run.pk)
     assert report is not None
     assert (report.phase, report.done, report.total) == ("done", 3, 3)
+
+
+def test_an_offloaded_parcel_leaves_its_bag_and_is_stowed_on_its_next_flight(hub):
+    hgh, operator = hub
+    first = _allot(flight(operator, hgh, departs_in=timedelta(hours=6)), AKE=1)
+    later = _allot(flight(operator, hgh, departs_in=timedelta(hours=9)), AKE=1)
+    stays = waiting_parcel(hgh, weight_kg=Decimal("1"))
+    offloaded = waiting_parcel(hgh, weight_kg=Decimal("2"))
+    shipments_plan()
+    (bag,) = Bag.objects.filter(flight=first)
+    assert bag.parcels == 2
+
+    shipment_offload(carrier=operator, shipment_id=offloaded.pk, reason="damaged at the ramp")
+    bag.refresh_from_db()
+    assert (bag.parcels, bag.gross_kg) == (1, Decimal("1.200"))
+    shipments_plan()
+
+    assert ParcelStowage.objects.get(shipment=offloaded).bag.flight_id == later.pk
+    assert ParcelStowage.objects.get(shipment=stays).bag_id == bag.pk
