@@ -235,5 +235,7 @@ def test_an_offloaded_parcel_leaves_its_bag_and_is_stowed_on_its_next_flight(hub
     assert (bag.parcels, bag.gross_kg) == (1, Decimal("1.200"))
     shipments_plan()
 
-    assert ParcelStowage.objects.get(shipment=offloaded).bag.flight_id == later.pk
+    moved = ParcelStowage.objects.select_related("bag").get(shipment=offloaded)
+    assert moved.bag is not None
+    assert moved.bag.flight_id == later.pk
     assert ParcelStowage.objects.get(shipment=stays).bag_id == bag.pk
