@@ -8,11 +8,15 @@ after the last one. The row keeps what lasts: status, times and the outcome.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 PROGRESS_TTL_S = 3600
 
@@ -42,7 +46,12 @@ def _key(run_id: Any) -> str:
 
 
 def progress_report(run_id: Any, *, phase: str, done: int = 0, total: int = 0) -> None:
-    cache.set(_key(run_id), {"phase": phase, "done": done, "total": total}, PROGRESS_TTL_S)
+    """Report how far the run is. A report Redis cannot take is logged and dropped: progress
+    is shown to staff, and losing it must never fail the run."""
+    try:
+        cache.set(_key(run_id), {"phase": phase, "done": done, "total": total}, PROGRESS_TTL_S)
+    except RedisError:
+        logger.warning("routing run %s: progress not reported (%s)", run_id, phase, exc_info=True)
 
 
 def progress_of(run_id: Any) -> ProgressReport | None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from logistics.models import (
     Bag,
@@ -239,3 +240,19 @@ def test_an_offloaded_parcel_leaves_its_bag_and_is_stowed_on_its_next_flight(hub
     assert moved.bag is not None
     assert moved.bag.flight_id == later.pk
     assert ParcelStowage.objects.get(shipment=stays).bag_id == bag.pk
+
+
+def test_a_run_whose_progress_redis_cannot_take_still_books(hub, monkeypatch):
+    hgh, operator = hub
+    flight(operator, hgh)
+    waiting_parcel(hgh)
+    run = RoutingRun.objects.create(trigger="test")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise RedisConnectionError("connection refused")
+
+    monkeypatch.setattr("logistics.routing_progress.cache.set", refuse)
+    done = routing_run(run_id=run.pk)
+
+    assert done is not None
+    assert (done.status, done.routed) == (RoutingRunStatus.DONE, 1)
