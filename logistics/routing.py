@@ -199,7 +199,7 @@ class _Uld:
 
 
 class _Bag:
-    __slots__ = ("added", "gross_g", "id", "uld", "volume_cm3")
+    __slots__ = ("added", "gross_g", "id", "place", "uld", "volume_cm3")
 
     def __init__(self, bag_id: BagId, uld: _Uld | None, gross_g: int, volume_cm3: int) -> None:
         self.id = bag_id
@@ -207,6 +207,7 @@ class _Bag:
         self.gross_g = gross_g
         self.volume_cm3 = volume_cm3
         self.added = 0
+        self.place = Stowed(bag=bag_id, uld=None)  # shared by every parcel put in it
 
 
 class _Hold:
@@ -227,14 +228,14 @@ class _Hold:
             built[uld.code] += 1
         self.ulds: list[_Uld] = list(by_id.values())
         # Free positions, largest type first: big units take more bags before a new one opens.
-        self.free: list[list[Any]] = [
-            [types[code], count - built[code]]
-            for code, count in sorted(
-                (flight.positions or {}).items(),
-                key=lambda item: (-types[item[0]].max_gross_g, item[0]),
-            )
+        # A type the rules do not know (or with no volume) offers nothing.
+        offered = [
+            (types[code], count - built[code])
+            for code, count in (flight.positions or {}).items()
             if code in types and count > built[code] and types[code].volume_cm3 > 0
         ]
+        offered.sort(key=lambda slot: (-slot[0].max_gross_g, slot[0].code))
+        self.free: list[list[Any]] = [[spec, count] for spec, count in offered]
         self.bags: list[_Bag] = [
             _Bag(bag.id, by_id.get(bag.uld) if bag.uld is not None else None, bag.gross_g,
                  bag.volume_cm3)
@@ -291,7 +292,7 @@ class _Hold:
             bag.added += 1
             if closed:
                 self._close_full_bags(bag_max)
-            return Stowed(bag=bag.id, uld=None)
+            return bag.place
         if closed:
             self._close_full_bags(bag_max)
         gross = packing.bag_tare_g + weight
@@ -308,12 +309,16 @@ class _Hold:
         bag.added = 1
         self.bags.append(bag)
         self.all_bags.append(bag)
-        return Stowed(bag=bag.id, uld=None)
+        return bag.place
 
     def _close_full_bags(self, bag_max: int) -> None:
         # Bags no parcel left could fit in are not looked at again (they stay in all_bags).
         limit = bag_max - self.lightest_g
         self.bags = [bag for bag in self.bags if bag.gross_g <= limit]
+
+
+def _silent(done: int, total: int) -> None:
+    return None
 
 
 def grams(kg: Decimal) -> int:
@@ -389,9 +394,13 @@ def plan(
     holds: dict[FlightId, _Hold] = {}
     assigned, waiting, stowed = result.assigned, result.waiting, result.stowed
     total = len(to_plan)
+    no_uld_space: list[PlanParcel] = []
+    report = progress or _silent
+    next_report = 0
     for done, parcel in enumerate(to_plan):
-        if progress is not None and done % PROGRESS_EVERY == 0:
-            progress(done, total)
+        if done == next_report:
+            report(done, total)
+            next_report += PROGRESS_EVERY
         candidates = open_by_destination.get(parcel.destination)
         if candidates is None:
             waiting[parcel.id] = Reason.NO_FLIGHT
@@ -422,18 +431,23 @@ def plan(
                 stowed[parcel.id] = place
                 break
         else:
-            waiting[parcel.id] = Reason.NO_ULD_SPACE if had_room else Reason.OVER_CAPACITY
+            if had_room:
+                no_uld_space.append(parcel)
+            else:
+                waiting[parcel.id] = Reason.OVER_CAPACITY
     # A parcel refused by every unit while a flight had payload left: if later parcels took
     # that payload, the flight is full now, and the true explanation is OVER_CAPACITY.
-    for parcel in to_plan:
-        if waiting.get(parcel.id) is Reason.NO_ULD_SPACE and not any(
-            remaining_g[f.id] >= parcel.weight_g and remaining_cm3[f.id] >= parcel.volume_cm3
-            for f in open_by_destination[parcel.destination]
-            if f.id != parcel.avoid
-        ):
-            waiting[parcel.id] = Reason.OVER_CAPACITY
-    if progress is not None:
-        progress(total, total)
+    for parcel in no_uld_space:
+        waiting[parcel.id] = (
+            Reason.NO_ULD_SPACE
+            if any(
+                remaining_g[f.id] >= parcel.weight_g and remaining_cm3[f.id] >= parcel.volume_cm3
+                for f in open_by_destination[parcel.destination]
+                if f.id != parcel.avoid
+            )
+            else Reason.OVER_CAPACITY
+        )
+    report(total, total)
     for fid, hold in holds.items():
         for uld in hold.ulds:
             if uld.touched:
