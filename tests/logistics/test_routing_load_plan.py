@@ -314,3 +314,23 @@ def test_a_flight_without_an_allotment_is_loaded_in_bulk_by_its_payload_alone():
     # 3 kg parcels in 5 kg bags: one to a bag, loose in the hold.
     assert len(result.bags) == 6
     assert all(bag.uld is None for bag in result.bags.values())
+
+
+def test_positions_of_a_type_the_rules_do_not_know_take_nothing():
+    flight = PlanFlight(
+        id="F1",
+        destination="HGH",
+        departure_at=NOW + timedelta(hours=6),
+        cutoff_at=NOW + timedelta(hours=2),
+        remaining_g=100_000,
+        remaining_cm3=1_000_000,
+        positions={"XYZ": 4},
+    )
+
+    result = plan(
+        [PlanParcel("P", "HGH", 1_000, 1_000, 1, NOW)], [flight], now=NOW, packing=PACKING
+    )
+
+    assert result.waiting == {"P": Reason.NO_ULD_SPACE}
+    assert not result.bags
+    assert not result.ulds
