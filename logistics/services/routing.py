@@ -72,9 +72,10 @@ class RoutingOutcome:
 @transaction.atomic
 def shipment_route(*, shipment_id: uuid.UUID) -> Shipment:
     """Book the shipment on the earliest scheduled flight to its destination whose cut-off is
-    still ahead and whose remaining weight and volume take it. The flight row is locked while
-    it is booked, so concurrent routing never overbooks it. A shipment already booked, held by
-    customs, or with no flight that can take it yet, is left for the routing job."""
+    still ahead and whose remaining weight and volume take it, stowed in a bag in one of the
+    flight's ULD positions. The flight row is locked while it is booked, so concurrent routing
+    never overbooks it or its units. A shipment already booked, held by customs, or with no
+    flight (or no unit of that flight) that can take it yet, is left for the routing job."""
     shipment = Shipment.objects.select_for_update().get(pk=shipment_id)
     if shipment.status != ShipmentStatus.CREATED:
         return shipment
