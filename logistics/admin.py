@@ -20,7 +20,9 @@ from logistics.models import (
     ICS2_KINDS,
     Airline,
     Airport,
+    Bag,
     Flight,
+    FlightUldAllotment,
     FreightRate,
     HouseWaybill,
     InboundParcel,
@@ -31,6 +33,7 @@ from logistics.models import (
     ShipmentException,
     ShipmentStatusChange,
     TrackingEvent,
+    UldLoad,
     UldType,
     UnitLoadDevice,
 )
@@ -54,6 +57,12 @@ if TYPE_CHECKING:  # generic in the stubs only; Django's classes are not subscri
     ShipmentBlockAdminBase = admin.ModelAdmin[ShipmentBlock]
     BlockInlineBase = admin.TabularInline[ShipmentBlock, Shipment]
     BlockFormBase = forms.ModelForm[ShipmentBlock]
+    AllotmentAdminBase = admin.ModelAdmin[FlightUldAllotment]
+    UldLoadAdminBase = admin.ModelAdmin[UldLoad]
+    BagAdminBase = admin.ModelAdmin[Bag]
+    AllotmentInlineBase = admin.TabularInline[FlightUldAllotment, Flight]
+    UldLoadInlineBase = admin.TabularInline[UldLoad, Flight]
+    BagInlineBase = admin.TabularInline[Bag, UldLoad]
 else:
     AirportAdminBase = AirlineAdminBase = UldTypeAdminBase = UldAdminBase = admin.ModelAdmin
     MasterWaybillAdminBase = FlightAdminBase = ShipmentAdminBase = admin.ModelAdmin
@@ -63,6 +72,8 @@ else:
     ManifestAdminBase = ShipmentBlockAdminBase = admin.ModelAdmin
     ParcelInlineBase = BlockInlineBase = admin.TabularInline
     BlockFormBase = forms.ModelForm
+    AllotmentAdminBase = UldLoadAdminBase = BagAdminBase = admin.ModelAdmin
+    AllotmentInlineBase = UldLoadInlineBase = BagInlineBase = admin.TabularInline
 
 
 class ReadOnly:
@@ -96,7 +107,7 @@ class AirlineAdmin(AirlineAdminBase):
 
 @admin.register(UldType)
 class UldTypeAdmin(UldTypeAdminBase):
-    list_display = ["code", "name", "max_gross_kg"]
+    list_display = ["code", "name", "max_gross_kg", "tare_kg", "volume_m3"]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -144,8 +155,22 @@ class MasterWaybillAdmin(ReadOnly, MasterWaybillAdminBase):
         return waybill.awb_display
 
 
+class AllotmentInline(ReadOnly, AllotmentInlineBase):
+    model = FlightUldAllotment
+    extra = 0
+    fields = readonly_fields = ("uld_type", "positions")
+
+
+class UldLoadInline(ReadOnly, UldLoadInlineBase):
+    model = UldLoad
+    extra = 0
+    fields = readonly_fields = ("uld_type", "position", "uld", "gross_kg", "volume_m3")
+    show_change_link = True
+
+
 @admin.register(Flight)
 class FlightAdmin(ReadOnly, FlightAdminBase):
+    inlines = [AllotmentInline, UldLoadInline]
     list_display = [
         "number",
         "service_date",
@@ -169,6 +194,45 @@ class FlightAdmin(ReadOnly, FlightAdminBase):
     @admin.display(description="Remaining kg")
     def remaining(self, flight: Flight) -> Decimal:
         return flight.remaining_kg
+
+
+@admin.register(FlightUldAllotment)
+class FlightUldAllotmentAdmin(AllotmentAdminBase):
+    """The ULD positions a carrier gives the hub on a flight (reference data, as ULD types
+    are): routing packs bags into them from its next run. A flight with none loads in bulk."""
+
+    list_display = ["flight", "uld_type", "positions"]
+    list_filter = ["uld_type"]
+    list_select_related = ["flight"]
+    search_fields = ["flight__number"]
+    autocomplete_fields = ["flight"]
+
+
+class BagInline(ReadOnly, BagInlineBase):
+    model = Bag
+    extra = 0
+    fields = readonly_fields = ("number", "parcels", "gross_kg", "max_kg", "volume_m3")
+
+
+@admin.register(UldLoad)
+class UldLoadAdmin(ReadOnly, UldLoadAdminBase):
+    """Units built up by the routing plan (read-only: routing writes them)."""
+
+    list_display = ["flight", "uld_type", "position", "uld", "gross_kg", "volume_m3"]
+    list_filter = ["uld_type"]
+    list_select_related = ["flight"]
+    search_fields = ["flight__number"]
+    inlines = [BagInline]
+
+
+@admin.register(Bag)
+class BagAdmin(ReadOnly, BagAdminBase):
+    """Bags built by the routing plan (read-only: routing writes them)."""
+
+    list_display = ["number", "flight", "destination", "uld_load", "parcels", "gross_kg", "max_kg"]
+    list_select_related = ["flight", "uld_load"]
+    list_filter = ["destination"]
+    search_fields = ["number", "flight__number"]
 
 
 @admin.register(ShipmentException)

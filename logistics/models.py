@@ -188,11 +188,21 @@ class Airline(models.Model):
 
 
 class UldType(models.Model):
-    """A type of unit load device (container or pallet) and the most it may weigh loaded."""
+    """A type of unit load device (container or pallet): the most it may weigh loaded (its own
+    tare included), its tare, and the volume of cargo it takes."""
 
     code = models.CharField(max_length=3, primary_key=True)
     name = models.CharField(max_length=100)
     max_gross_kg = models.DecimalField(max_digits=8, decimal_places=1)
+    tare_kg = models.DecimalField(
+        max_digits=7, decimal_places=1, default=Decimal("0"), help_text="The empty unit"
+    )
+    volume_m3 = models.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("0"),
+        help_text="Usable cargo volume; 0: not known (the type is not offered for loading)",
+    )
 
     class Meta:
         ordering = ["code"]
@@ -202,6 +212,13 @@ class UldType(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(max_gross_kg__gt=0), name="uld_type_max_gross_gt_0"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(tare_kg__gte=0, tare_kg__lt=models.F("max_gross_kg")),
+                name="uld_type_tare_below_max_gross",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(volume_m3__gte=0), name="uld_type_volume_gte_0"
             ),
         ]
 
@@ -378,6 +395,7 @@ class WaitingReason(models.TextChoices):
 
     NO_FLIGHT = "NO_FLIGHT", "No flight to the destination"
     OVER_CAPACITY = "OVER_CAPACITY", "Every open flight is full"
+    NO_ULD_SPACE = "NO_ULD_SPACE", "A flight has payload left, but no ULD position takes it"
     CUSTOMS_HOLD = "CUSTOMS_HOLD", "Held by customs or an ICS2 referral"
     AFTER_CUTOFF = "AFTER_CUTOFF", "Every flight has closed (cut-off passed)"
 
@@ -989,7 +1007,9 @@ class RoutingRunStatus(models.TextChoices):
 
 
 class RoutingRun(models.Model):
-    """One run of the routing job, so hub staff can follow a re-plan they asked for."""
+    """One run of the routing job, so hub staff can follow a re-plan they asked for. Its live
+    progress (phase, done of total) is in Redis while it runs (logistics.routing_progress):
+    the job writes in one transaction, so a row update would only show once it is over."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     trigger = models.CharField(max_length=64, help_text="beat, staff user, flight cancelled, …")
@@ -1002,6 +1022,9 @@ class RoutingRun(models.Model):
     parcels = models.PositiveIntegerField(default=0, help_text="Ready parcels planned")
     routed = models.PositiveIntegerField(default=0)
     waiting = models.PositiveIntegerField(default=0)
+    waiting_by_reason = models.JSONField(
+        default=dict, blank=True, help_text="Reason code → parcels the run left waiting"
+    )
 
     class Meta:
         ordering = ["-requested_at"]
@@ -1051,3 +1074,147 @@ class FreightRate(models.Model):
         return (
             f"{self.destination_id} {self.price_per_kg} {self.currency}/kg from {self.valid_from}"
         )
+
+
+# --- Load plans: parcel → bag → ULD → flight
+
+
+def bag_max_kg() -> Decimal:
+    """The most a bag may weigh with its contents (hub handling rule; 30 kg by default)."""
+    return Decimal(str(getattr(settings, "LOGISTICS_BAG_MAX_KG", "30")))
+
+
+def bag_tare_kg() -> Decimal:
+    """The empty bag's weight, counted in the bag's gross weight."""
+    return Decimal(str(getattr(settings, "LOGISTICS_BAG_TARE_KG", "0.3")))
+
+
+class FlightUldAllotment(models.Model):
+    """The ULD positions a flight offers the hub, by type. A flight with none is loaded in bulk
+    (bags loose in the hold): only its payload weight and volume limit it."""
+
+    flight = models.ForeignKey(Flight, on_delete=models.CASCADE, related_name="uld_allotments")
+    uld_type = models.ForeignKey(UldType, on_delete=models.PROTECT, related_name="+")
+    positions = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["flight", "uld_type"]
+        constraints = [
+            models.UniqueConstraint(fields=["flight", "uld_type"], name="uld_allotment_per_type"),
+            models.CheckConstraint(
+                condition=models.Q(positions__gt=0), name="uld_allotment_positions_gt_0"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.flight_id}: {self.positions} x {self.uld_type_id}"
+
+
+class UldLoad(models.Model):
+    """One ULD position of a flight built up with cargo: `gross_kg` is the unit's tare plus the
+    bags and loose pieces in it, never above the type's maximum gross weight (the routing
+    planner's rule). The physical unit (`uld`) is named at build-up, not by the plan."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    flight = models.ForeignKey(Flight, on_delete=models.CASCADE, related_name="uld_loads")
+    uld_type = models.ForeignKey(UldType, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(help_text="1, 2, … among the flight's units")
+    uld = models.ForeignKey(
+        UnitLoadDevice, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    gross_kg = models.DecimalField(max_digits=9, decimal_places=3)
+    volume_m3 = models.DecimalField(max_digits=9, decimal_places=4, default=Decimal("0"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["flight", "uld_type", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["flight", "uld_type", "position"], name="uld_load_position_per_flight"
+            ),
+            models.CheckConstraint(condition=models.Q(gross_kg__gt=0), name="uld_load_gross_gt_0"),
+            models.CheckConstraint(
+                condition=models.Q(volume_m3__gte=0), name="uld_load_volume_gte_0"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.uld_type_id} #{self.position}"
+
+
+class Bag(models.Model):
+    """A bag of parcels built for one flight (so for one destination), in a ULD position of it
+    or loose in the hold of a flight loaded in bulk. `gross_kg` is its parcels plus its tare,
+    never above `max_kg`."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.CharField(max_length=32, unique=True)
+    flight = models.ForeignKey(Flight, on_delete=models.CASCADE, related_name="bags")
+    destination = models.ForeignKey(Airport, on_delete=models.PROTECT, related_name="+")
+    seq = models.PositiveIntegerField(help_text="1, 2, … among the flight's bags")
+    uld_load = models.ForeignKey(
+        UldLoad, on_delete=models.CASCADE, null=True, blank=True, related_name="bags"
+    )
+    tare_kg = models.DecimalField(max_digits=6, decimal_places=3)
+    max_kg = models.DecimalField(max_digits=6, decimal_places=3)
+    gross_kg = models.DecimalField(max_digits=9, decimal_places=3)
+    volume_m3 = models.DecimalField(max_digits=9, decimal_places=4, default=Decimal("0"))
+    parcels = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["flight", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["flight", "seq"], name="bag_seq_per_flight"),
+            models.CheckConstraint(
+                condition=models.Q(gross_kg__lte=models.F("max_kg")), name="bag_within_max"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(gross_kg__gte=models.F("tare_kg")), name="bag_gross_gte_tare"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ParcelStowage(models.Model):
+    """Where a booked parcel rides on its flight: in a bag, or loose (a piece too heavy for any
+    bag) in a ULD position, or loose in the hold of a bulk flight (both empty). A table of its
+    own rather than columns on the shipment, so booking a parcel adds no index entry to the
+    shipment table, which every routing run writes by the hundred thousand."""
+
+    shipment = models.OneToOneField(
+        Shipment, on_delete=models.CASCADE, primary_key=True, related_name="stowage"
+    )
+    bag = models.ForeignKey(
+        Bag, on_delete=models.CASCADE, null=True, blank=True, related_name="stowages"
+    )
+    # Indexed in Meta, partially: almost every parcel rides in a bag, not loose in a unit.
+    uld_load = models.ForeignKey(
+        UldLoad,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="loose_stowages",
+        db_index=False,
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["uld_load"],
+                name="stowage_loose_in_uld",
+                condition=models.Q(uld_load__isnull=False),
+            )
+        ]
+        constraints = [
+            # A bagged parcel's ULD is its bag's: never recorded twice.
+            models.CheckConstraint(
+                condition=models.Q(bag__isnull=True) | models.Q(uld_load__isnull=True),
+                name="stowage_bag_or_loose",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shipment_id} in {self.bag_id or self.uld_load_id or 'bulk'}"

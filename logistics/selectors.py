@@ -21,19 +21,24 @@ from logistics import airports
 from logistics.models import (
     HUB_IATA,
     Airport,
+    Bag,
     Flight,
+    FlightUldAllotment,
     FreightRate,
     InboundParcel,
     Manifest,
     MasterWaybill,
     MilestoneSubscription,
+    ParcelStowage,
     RoutingRun,
     Shipment,
     ShipmentBlock,
     ShipmentException,
     ShipmentExceptionKind,
     TrackingEvent,
+    UldLoad,
     WaitingReason,
+    bag_max_kg,
 )
 from logistics.tracking_codes import PROGRESS_RANK, TRACKING_CODES, TrackingStatus
 
@@ -486,4 +491,84 @@ def manifest_parcels(*, manifest: Manifest) -> list[InboundParcel]:
             Prefetch("shipment__blocks", queryset=ShipmentBlock.objects.order_by("placed_at", "id"))
         )
         .order_by("created_at", "parcel_reference")
+    )
+
+
+# --- Load plans (bags in ULD positions) of flights
+
+
+@dataclass(frozen=True, slots=True)
+class UldFill:
+    load: UldLoad
+    weight_pct: float  # of the type's maximum gross weight, tare included
+    volume_pct: float
+    bags: list[Bag]
+    loose_parcels: int  # pieces too heavy for a bag, loose in the unit
+
+
+@dataclass(frozen=True, slots=True)
+class FlightLoadPlan:
+    flight: Flight
+    positions: list[tuple[str, int, int]]  # ULD type, positions offered, built up
+    ulds: list[UldFill]
+    bulk_bags: list[Bag]  # bags loose in the hold (a flight loaded in bulk)
+    bulk_loose_parcels: int
+    bag_max_kg: Decimal
+
+
+def uld_fills(*, flight_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[UldFill]]:
+    """The built-up ULDs of the flights with their fill and bags: three queries."""
+    ids = list(flight_ids)
+    loads = list(
+        UldLoad.objects.filter(flight_id__in=ids)
+        .select_related("uld_type")
+        .annotate(loose=Count("loose_stowages"))
+        .order_by("flight_id", "uld_type_id", "position")
+    )
+    bags: dict[uuid.UUID, list[Bag]] = {}
+    for bag in Bag.objects.filter(uld_load__in=[u.pk for u in loads]).order_by("seq"):
+        bags.setdefault(bag.uld_load_id, []).append(bag)  # type: ignore[arg-type]  # filtered
+    fills: dict[uuid.UUID, list[UldFill]] = {}
+    for load in loads:
+        fills.setdefault(load.flight_id, []).append(
+            UldFill(
+                load=load,
+                weight_pct=_pct(load.gross_kg, load.uld_type.max_gross_kg),
+                volume_pct=_pct(load.volume_m3, load.uld_type.volume_m3),
+                bags=bags.get(load.pk, []),
+                loose_parcels=load.loose,
+            )
+        )
+    return fills
+
+
+def flight_load_plan(*, carrier: Organization, flight_id: uuid.UUID) -> FlightLoadPlan:
+    """The load plan of one of the carrier's flights: its ULD positions, each built-up unit
+    with its bags and weights, and what rides in bulk. Another carrier's flight: NotFound."""
+    flight = (
+        Flight.objects.operated_by(carrier).select_related("carrier").filter(pk=flight_id).first()
+    )
+    if flight is None:
+        raise NotFound("No such flight.")
+    ulds = uld_fills(flight_ids=[flight.pk]).get(flight.pk, [])
+    built: dict[str, int] = {}
+    for fill in ulds:
+        built[fill.load.uld_type_id] = built.get(fill.load.uld_type_id, 0) + 1
+    positions = [
+        (code, count, built.get(code, 0))
+        for code, count in FlightUldAllotment.objects.filter(flight=flight)
+        .order_by("uld_type_id")
+        .values_list("uld_type_id", "positions")
+    ]
+    bulk = list(Bag.objects.filter(flight=flight, uld_load__isnull=True).order_by("seq"))
+    loose = ParcelStowage.objects.filter(
+        shipment__flight=flight, bag__isnull=True, uld_load__isnull=True
+    ).count()
+    return FlightLoadPlan(
+        flight=flight,
+        positions=positions,
+        ulds=ulds,
+        bulk_bags=bulk,
+        bulk_loose_parcels=loose,
+        bag_max_kg=bag_max_kg(),
     )

@@ -24,19 +24,31 @@ class UldTypeSpec:
     code: str
     name: str
     max_gross_kg: Decimal
+    tare_kg: Decimal = Decimal("0")
+    volume_m3: Decimal = Decimal("0")
 
 
 # Maximum gross weights as rated for the common wide-body positions (pallets: main deck).
+# Tares are typical aluminium units; volumes the usable cargo volume of the unit (pallets: built
+# up to the lower-deck contour, which fits either deck).
 ULD_TYPES: tuple[UldTypeSpec, ...] = (
-    UldTypeSpec("AKE", "LD3 lower-deck container", Decimal("1588")),
-    UldTypeSpec("AKH", "LD3-45 lower-deck container (narrow-body)", Decimal("1134")),
-    UldTypeSpec("DPE", "LD2 lower-deck container", Decimal("1225")),
-    UldTypeSpec("DQF", "LD8 lower-deck container", Decimal("2449")),
-    UldTypeSpec("ALF", "LD6 lower-deck container", Decimal("3175")),
-    UldTypeSpec("AMJ", "M6 main-deck container (10 ft)", Decimal("6804")),
-    UldTypeSpec("PMC", "P6P pallet 96 x 125 in", Decimal("6804")),
-    UldTypeSpec("PAG", "P1P pallet 88 x 125 in", Decimal("6033")),
-    UldTypeSpec("PLA", "P5 pallet 60.4 x 125 in", Decimal("3174")),
+    UldTypeSpec("AKE", "LD3 lower-deck container", Decimal("1588"), Decimal("82"), Decimal("4.3")),
+    UldTypeSpec(
+        "AKH",
+        "LD3-45 lower-deck container (narrow-body)",
+        Decimal("1134"),
+        Decimal("75"),
+        Decimal("3.6"),
+    ),
+    UldTypeSpec("DPE", "LD2 lower-deck container", Decimal("1225"), Decimal("72"), Decimal("3.4")),
+    UldTypeSpec("DQF", "LD8 lower-deck container", Decimal("2449"), Decimal("130"), Decimal("7.2")),
+    UldTypeSpec("ALF", "LD6 lower-deck container", Decimal("3175"), Decimal("150"), Decimal("8.9")),
+    UldTypeSpec(
+        "AMJ", "M6 main-deck container (10 ft)", Decimal("6804"), Decimal("360"), Decimal("17.5")
+    ),
+    UldTypeSpec("PMC", "P6P pallet 96 x 125 in", Decimal("6804"), Decimal("110"), Decimal("11.5")),
+    UldTypeSpec("PAG", "P1P pallet 88 x 125 in", Decimal("6033"), Decimal("105"), Decimal("10.6")),
+    UldTypeSpec("PLA", "P5 pallet 60.4 x 125 in", Decimal("3174"), Decimal("90"), Decimal("7.0")),
 )
 
 

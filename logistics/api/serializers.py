@@ -579,3 +579,69 @@ class Ics2ReferralOutput(ShipmentBlockOutput):
     shipment_id = serializers.UUIDField()
     tracking_number = serializers.CharField(source="shipment.tracking_number")
     loading_blocked = serializers.BooleanField(source="shipment.customs_hold")
+
+
+class VolumeField(serializers.DecimalField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 10)
+        kwargs.setdefault("decimal_places", 4)
+        kwargs.setdefault("coerce_to_string", True)
+        super().__init__(**kwargs)
+
+
+class BagOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    number = serializers.CharField()
+    gross_kg = WeightField(help_text="Its parcels plus the bag's tare")
+    tare_kg = WeightField()
+    max_kg = WeightField()
+    volume_m3 = VolumeField()
+    parcels = serializers.IntegerField()
+
+
+class UldLoadOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField(source="load.id")
+    uld_type = serializers.CharField(source="load.uld_type_id")
+    position = serializers.IntegerField(source="load.position")
+    uld_id = serializers.CharField(
+        source="load.uld_id", allow_null=True, help_text="The unit, once named at build-up"
+    )
+    gross_kg = WeightField(source="load.gross_kg", help_text="Tare plus bags and loose pieces")
+    max_gross_kg = WeightField(source="load.uld_type.max_gross_kg")
+    tare_kg = WeightField(source="load.uld_type.tare_kg")
+    volume_m3 = VolumeField(source="load.volume_m3")
+    max_volume_m3 = VolumeField(source="load.uld_type.volume_m3")
+    bags = BagOutput(many=True)
+    loose_parcels = serializers.IntegerField(help_text="Pieces too heavy for a bag")
+
+
+class UldPositionsOutput(serializers.Serializer[Any]):
+    uld_type = serializers.CharField()
+    positions = serializers.IntegerField(help_text="Offered by the flight")
+    built = serializers.IntegerField(help_text="Built up with cargo")
+
+
+class BulkLoadOutput(serializers.Serializer[Any]):
+    bags = BagOutput(many=True)
+    loose_parcels = serializers.IntegerField()
+
+
+class FlightLoadPlanOutput(serializers.Serializer[Any]):
+    flight = FlightOutput()
+    bag_max_kg = WeightField()
+    positions = serializers.SerializerMethodField()
+    ulds = UldLoadOutput(many=True)
+    bulk = serializers.SerializerMethodField()
+
+    @extend_schema_field(UldPositionsOutput(many=True))
+    def get_positions(self, plan: Any) -> list[dict[str, Any]]:
+        return [
+            {"uld_type": code, "positions": count, "built": built}
+            for code, count, built in plan.positions
+        ]
+
+    @extend_schema_field(BulkLoadOutput)
+    def get_bulk(self, plan: Any) -> dict[str, Any]:
+        return dict(
+            BulkLoadOutput({"bags": plan.bulk_bags, "loose_parcels": plan.bulk_loose_parcels}).data
+        )

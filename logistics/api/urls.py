@@ -18,6 +18,11 @@ urlpatterns = [
     ),
     path("flights/", views.FlightListApi.as_view(), name="logistics-flights"),
     path(
+        "flights/<uuid:flight_id>/load-plan/",
+        views.FlightLoadPlanApi.as_view(),
+        name="logistics-flight-load-plan",
+    ),
+    path(
         "master-waybills/",
         views.MasterWaybillListCreateApi.as_view(),
         name="logistics-master-waybills",

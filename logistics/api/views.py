@@ -27,6 +27,7 @@ from logistics import awb, jsonld, selectors, services
 from logistics.api.parsers import MAX_CSV_BYTES, MAX_MESSAGE_BYTES, CsvParser, PlainTextParser
 from logistics.api.serializers import (
     FlightListQuery,
+    FlightLoadPlanOutput,
     FlightOutput,
     FsuOutcomeOutput,
     Ics2ReferralInput,
@@ -167,6 +168,25 @@ class FlightListApi(PartnerApi):
             departing_after=query.validated_data.get("departing_after"),
         )
         return self.paginated_response(request, flights, FlightOutput)
+
+
+class FlightLoadPlanApi(PartnerApi):
+    """The load plan of one of the carrier's flights: its ULD positions, each unit built up
+    with its bags and weights, and what rides in bulk. Another carrier's flight is 404."""
+
+    required_scopes = {"GET": Scope.SHIPMENTS_READ}
+    allowed_kinds = {OrganizationKind.CARRIER}
+
+    @extend_schema(
+        operation_id="flights_load_plan",
+        responses={
+            200: FlightLoadPlanOutput,
+            404: OpenApiResponse(description="No such flight, or another carrier's"),
+        },
+    )
+    def get(self, request: Request, flight_id: uuid.UUID) -> Response:
+        plan = selectors.flight_load_plan(carrier=self.organization(request), flight_id=flight_id)
+        return Response(FlightLoadPlanOutput(plan).data)
 
 
 class TrackingEventCreateApi(PartnerApi):

@@ -3,13 +3,14 @@ public API shows (the same selector); the flights view is for hub staff only."""
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, user_passes_test
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -17,8 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 from ewtp.core.api.throttling import PublicRateThrottle
 from ewtp.core.errors import DomainError, NotFound
 from ewtp.core.svg_charts import columns
-from logistics import jsonld, selectors, services
-from logistics.models import ShipmentExceptionKind
+from logistics import jsonld, routing_progress, selectors, services
+from logistics.models import RoutingRun, RoutingRunStatus, ShipmentExceptionKind, WaitingReason
 from logistics.tracking_numbers import S10
 
 
@@ -102,6 +103,7 @@ staff_only = user_passes_test(_is_staff, login_url="portal:login")
 @require_GET
 def hub_flights(request: HttpRequest) -> HttpResponse:
     board = selectors.hub_flight_board()
+    ulds = selectors.uld_fills(flight_ids=[fill.flight.pk for fill in board.flights])
     throughput_chart = columns(
         chart_id="hub-throughput",
         title="Tracking reports received per hour, last 24 hours (UTC)",
@@ -111,17 +113,96 @@ def hub_flights(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "logistics/hub_flights.html",
-        {"board": board, "throughput_chart": throughput_chart},
+        {
+            "board": board,
+            "rows": [(fill, ulds.get(fill.flight.pk, [])) for fill in board.flights],
+            "throughput_chart": throughput_chart,
+        },
     )
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
 
 
 @login_required(login_url="portal:login")
 @staff_only
 @require_POST
 def hub_replan(request: HttpRequest) -> HttpResponse:
+    """Ask for a re-plan. The page's script asks for JSON and then follows the run's progress;
+    without script the page comes back with a message."""
     run = services.routing_run_request(trigger=f"staff {request.user.get_username()}"[:64])
-    messages.info(request, f"Re-plan queued at {run.requested_at:%H:%M:%S} UTC.")
+    queued = f"Re-plan queued at {run.requested_at:%H:%M:%S} UTC."
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "id": str(run.pk),
+                "message": queued,
+                "progress_url": reverse("portal:hub-replan-progress", args=[run.pk]),
+            },
+            status=202,
+        )
+    messages.info(request, queued)
     return redirect("portal:hub-flights")
+
+
+# How far through a run each phase is, in percent: planning is most of a run's time.
+_PHASE_SPAN: dict[str, tuple[int, int]] = {
+    "queued": (0, 0),
+    "flights": (2, 2),
+    "parcels": (5, 5),
+    "planning": (10, 80),
+    "writing": (80, 99),
+}
+
+
+def _percent(status: str, report: routing_progress.ProgressReport | None) -> int:
+    if status == RoutingRunStatus.DONE:
+        return 100
+    if report is None or report.phase not in _PHASE_SPAN:
+        return 0
+    start, end = _PHASE_SPAN[report.phase]
+    if report.total <= 0:
+        return start
+    return start + (end - start) * min(report.done, report.total) // report.total
+
+
+@login_required(login_url="portal:login")
+@staff_only
+@require_GET
+def hub_replan_progress(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
+    """A routing run's status and live progress, polled by the flights view's re-plan bar;
+    once it is over, what it did (booked, and left waiting by reason)."""
+    run = RoutingRun.objects.filter(pk=run_id).first()
+    if run is None:
+        return JsonResponse({"detail": "No such routing run."}, status=404)
+    report = routing_progress.progress_of(run.pk)
+    phase = run.status if run.status in (RoutingRunStatus.DONE, RoutingRunStatus.FAILED) else None
+    phase = phase or (report.phase if report is not None else RoutingRunStatus.QUEUED)
+    finished = run.status == RoutingRunStatus.DONE
+    labels = dict(WaitingReason.choices)
+    return JsonResponse(
+        {
+            "id": str(run.pk),
+            "status": run.status,
+            "phase": phase,
+            "label": routing_progress.PHASES.get(phase, phase),
+            "done": report.done if report is not None else 0,
+            "total": report.total if report is not None else 0,
+            "percent": _percent(run.status, report),
+            "result": {
+                "parcels": run.parcels,
+                "routed": run.routed,
+                "waiting": run.waiting,
+                "waiting_by_reason": [
+                    {"reason": code, "label": labels.get(code, code), "parcels": n}
+                    for code, n in sorted(run.waiting_by_reason.items(), key=lambda i: -i[1])
+                ],
+            }
+            if finished
+            else None,
+        }
+    )
 
 
 class ExceptionFilterForm(forms.Form):

@@ -47,7 +47,13 @@ def uld_types_load(*, types: Iterable[uld.UldTypeSpec] = uld.ULD_TYPES) -> int:
     count = 0
     for spec in types:
         UldType.objects.update_or_create(
-            code=spec.code, defaults={"name": spec.name, "max_gross_kg": spec.max_gross_kg}
+            code=spec.code,
+            defaults={
+                "name": spec.name,
+                "max_gross_kg": spec.max_gross_kg,
+                "tare_kg": spec.tare_kg,
+                "volume_m3": spec.volume_m3,
+            },
         )
         count += 1
     return count

@@ -39,14 +39,21 @@ from logistics.events import (
 )
 from logistics.models import (
     SERVICE_LEVEL_RANK,
+    Bag,
     Flight,
     FlightStatus,
+    FlightUldAllotment,
     RoutingRun,
     RoutingRunStatus,
     Shipment,
     ShipmentStatus,
+    UldLoad,
+    UldType,
     WaitingReason,
+    bag_max_kg,
+    bag_tare_kg,
 )
+from logistics.routing_progress import Progress, progress_report, reporter
 from logistics.services.shipments import shipment_move
 
 logger = logging.getLogger(__name__)
@@ -65,9 +72,10 @@ class RoutingOutcome:
 @transaction.atomic
 def shipment_route(*, shipment_id: uuid.UUID) -> Shipment:
     """Book the shipment on the earliest scheduled flight to its destination whose cut-off is
-    still ahead and whose remaining weight and volume take it. The flight row is locked while
-    it is booked, so concurrent routing never overbooks it. A shipment already booked, held by
-    customs, or with no flight that can take it yet, is left for the routing job."""
+    still ahead and whose remaining weight and volume take it, stowed in a bag in one of the
+    flight's ULD positions. The flight row is locked while it is booked, so concurrent routing
+    never overbooks it or its units. A shipment already booked, held by customs, or with no
+    flight (or no unit of that flight) that can take it yet, is left for the routing job."""
     shipment = Shipment.objects.select_for_update().get(pk=shipment_id)
     if shipment.status != ShipmentStatus.CREATED:
         return shipment
@@ -91,6 +99,24 @@ def shipment_route(*, shipment_id: uuid.UUID) -> Shipment:
             "shipment %s waits: no flight to %s can take it", shipment.pk, shipment.destination_id
         )
         return shipment
+    # Stowed as the job would: into a bag in one of the flight's ULD positions. When no unit
+    # takes it, the job (which may try later flights) books and explains it.
+    parcel = routing.PlanParcel(
+        id=shipment.pk,
+        destination=shipment.destination_id,
+        weight_g=routing.grams(shipment.weight_kg),
+        volume_cm3=routing.cubic_cm(shipment.volume_m3),
+        service_rank=SERVICE_LEVEL_RANK.get(shipment.service_level, 1),
+        received_at=shipment.created_at,
+        avoid=shipment.offloaded_from_id,
+    )
+    now = timezone.now()
+    state = _LoadState.read([flight])
+    result = routing.plan([parcel], state.plan_flights([flight]), now=now, packing=_packing())
+    if shipment.pk not in result.assigned:
+        logger.info("shipment %s waits: no ULD position of %s takes it", shipment.pk, flight)
+        return shipment
+    state.write(result, {flight.pk: flight}, now)
     Flight.objects.filter(pk=flight.pk).update(
         booked_kg=F("booked_kg") + shipment.weight_kg,
         booked_m3=F("booked_m3") + shipment.volume_m3,
@@ -134,6 +160,285 @@ _EXPLAIN = """
     WHERE s.id = v.id AND s.waiting_reason <> v.reason"""
 
 
+# --- Load plans: bags and ULD loads, read and written set-wise
+
+
+def _packing() -> routing.Packing:
+    return routing.Packing(
+        uld_types={
+            code: routing.UldSpec(
+                code=code,
+                max_gross_g=routing.grams(max_gross),
+                tare_g=routing.grams(tare),
+                volume_cm3=routing.cubic_cm(volume),
+            )
+            for code, max_gross, tare, volume in UldType.objects.values_list(
+                "code", "max_gross_kg", "tare_kg", "volume_m3"
+            )
+        },
+        bag_max_g=routing.grams(bag_max_kg()),
+        bag_tare_g=routing.grams(bag_tare_kg()),
+    )
+
+
+_NEW_ULDS = """
+    INSERT INTO logistics_uldload
+        (id, flight_id, uld_type_id, position, gross_kg, volume_m3, created_at)
+    SELECT id, flight_id, code, position, kg, m3, %s
+    FROM unnest(%s::uuid[], %s::uuid[], %s::text[], %s::int[], %s::numeric[], %s::numeric[])
+        AS v(id, flight_id, code, position, kg, m3)"""
+_GROWN_ULDS = """
+    UPDATE logistics_uldload u SET gross_kg = v.kg, volume_m3 = v.m3
+    FROM unnest(%s::uuid[], %s::numeric[], %s::numeric[]) AS v(id, kg, m3)
+    WHERE u.id = v.id"""
+_NEW_BAGS = """
+    INSERT INTO logistics_bag
+        (id, number, flight_id, destination_id, seq, uld_load_id, tare_kg, max_kg, gross_kg,
+         volume_m3, parcels, created_at)
+    SELECT id, number, flight_id, destination_id, seq, uld_id, %s, %s, kg, m3, n, %s
+    FROM unnest(%s::uuid[], %s::text[], %s::uuid[], %s::text[], %s::int[], %s::uuid[],
+                %s::numeric[], %s::numeric[], %s::int[])
+        AS v(id, number, flight_id, destination_id, seq, uld_id, kg, m3, n)"""
+_GROWN_BAGS = """
+    UPDATE logistics_bag b SET gross_kg = v.kg, volume_m3 = v.m3, parcels = b.parcels + v.n
+    FROM unnest(%s::uuid[], %s::numeric[], %s::numeric[], %s::int[]) AS v(id, kg, m3, n)
+    WHERE b.id = v.id"""
+_STOW = """
+    INSERT INTO logistics_parcelstowage (shipment_id, bag_id, uld_load_id)
+    SELECT * FROM unnest(%s::uuid[], %s::uuid[], %s::uuid[])"""
+
+
+def _kg(grams: int) -> Decimal:
+    return Decimal(grams) / GRAMS_PER_KG
+
+
+def _m3(cm3: int) -> Decimal:
+    return Decimal(cm3) / CM3_PER_M3
+
+
+class _LoadState:
+    """The ULD allotments, built-up units and bags of some flights, for the planner; and the
+    writer of a plan's new and grown bags and units. The caller holds the flights' locks,
+    which guard their load plans."""
+
+    def __init__(self) -> None:
+        self.positions: dict[Any, dict[str, int]] = defaultdict(dict)
+        self.ulds: dict[Any, list[routing.PlanUld]] = defaultdict(list)
+        self.bags: dict[Any, list[routing.PlanBag]] = defaultdict(list)
+        self.last_position: dict[tuple[Any, str], int] = defaultdict(int)
+        self.last_seq: dict[Any, int] = defaultdict(int)
+
+    @classmethod
+    def read(cls, flights: list[Flight]) -> _LoadState:
+        state = cls()
+        ids = [f.pk for f in flights]
+        for flight_id, code, positions in FlightUldAllotment.objects.filter(
+            flight_id__in=ids
+        ).values_list("flight_id", "uld_type_id", "positions"):
+            state.positions[flight_id][code] = positions
+        for pk, flight_id, code, position, gross, volume in UldLoad.objects.filter(
+            flight_id__in=ids
+        ).values_list("pk", "flight_id", "uld_type_id", "position", "gross_kg", "volume_m3"):
+            state.ulds[flight_id].append(
+                routing.PlanUld(pk, code, routing.grams(gross), routing.cubic_cm(volume))
+            )
+            key = (flight_id, code)
+            state.last_position[key] = max(state.last_position[key], position)
+        for pk, flight_id, seq, uld_id, gross, volume in (
+            Bag.objects.filter(flight_id__in=ids)
+            .order_by("flight_id", "seq")
+            .values_list("pk", "flight_id", "seq", "uld_load_id", "gross_kg", "volume_m3")
+        ):
+            state.bags[flight_id].append(
+                routing.PlanBag(pk, uld_id, routing.grams(gross), routing.cubic_cm(volume))
+            )
+            state.last_seq[flight_id] = max(state.last_seq[flight_id], seq)
+        return state
+
+    def plan_flights(self, flights: list[Flight]) -> list[routing.PlanFlight]:
+        return [
+            routing.PlanFlight(
+                id=f.pk,
+                destination=f.destination_id,
+                departure_at=f.departure_at,
+                cutoff_at=f.cutoff_at,
+                remaining_g=routing.grams(f.capacity_kg - f.booked_kg),
+                remaining_cm3=routing.cubic_cm(f.capacity_m3 - f.booked_m3),
+                positions=self.positions.get(f.pk),  # none allotted: loaded in bulk
+                ulds=tuple(self.ulds.get(f.pk, ())),
+                bags=tuple(self.bags.get(f.pk, ())),
+            )
+            for f in flights
+        ]
+
+    def write(self, result: routing.Plan, flights: dict[Any, Flight], now: datetime) -> None:
+        """Write the plan's new units, new bags and stowages, and the new loads of units and
+        bags it added to: a handful of statements whatever the number of parcels."""
+        uld_ids: dict[Any, Any] = {}
+        new_ulds: list[tuple[Any, ...]] = []
+        grown_ulds: list[tuple[Any, ...]] = []
+        for key, uld in result.ulds.items():
+            if isinstance(key, routing.NewUld):
+                uld_ids[key] = uuid.uuid4()
+                position = self.last_position[key.flight, key.code] + key.n
+                new_ulds.append(
+                    (uld_ids[key], key.flight, key.code, position, uld.gross_g, uld.volume_cm3)
+                )
+            else:
+                uld_ids[key] = key
+                grown_ulds.append((key, uld.gross_g, uld.volume_cm3))
+        bag_ids: dict[Any, Any] = {}
+        new_bags: list[tuple[Any, ...]] = []
+        grown_bags: list[tuple[Any, ...]] = []
+        for key, bag in result.bags.items():
+            if isinstance(key, routing.NewBag):
+                bag_ids[key] = uuid.uuid4()
+                flight = flights[key.flight]
+                seq = self.last_seq[key.flight] + key.n
+                new_bags.append(
+                    (
+                        bag_ids[key],
+                        f"{flight.number}-{flight.service_date:%Y%m%d}-{seq:04d}",
+                        key.flight,
+                        flight.destination_id,
+                        seq,
+                        None if bag.uld is None else uld_ids[bag.uld],
+                        bag.gross_g,
+                        bag.volume_cm3,
+                        bag.added,
+                    )
+                )
+            else:
+                bag_ids[key] = key
+                grown_bags.append((key, bag.gross_g, bag.volume_cm3, bag.added))
+        stowed = result.stowed
+        parcel_ids = list(stowed)
+        with connection.cursor() as cursor:
+            if new_ulds:
+                columns = list(zip(*new_ulds, strict=True))
+                cursor.execute(
+                    _NEW_ULDS,
+                    [
+                        now,
+                        list(columns[0]),
+                        list(columns[1]),
+                        list(columns[2]),
+                        list(columns[3]),
+                        [_kg(g) for g in columns[4]],
+                        [_m3(c) for c in columns[5]],
+                    ],
+                )
+            if grown_ulds:
+                columns = list(zip(*grown_ulds, strict=True))
+                cursor.execute(
+                    _GROWN_ULDS,
+                    [list(columns[0]), [_kg(g) for g in columns[1]], [_m3(c) for c in columns[2]]],
+                )
+            if new_bags:
+                columns = list(zip(*new_bags, strict=True))
+                cursor.execute(
+                    _NEW_BAGS,
+                    [
+                        bag_tare_kg(),
+                        bag_max_kg(),
+                        now,
+                        *(list(c) for c in columns[:6]),
+                        [_kg(g) for g in columns[6]],
+                        [_m3(c) for c in columns[7]],
+                        list(columns[8]),
+                    ],
+                )
+            if grown_bags:
+                columns = list(zip(*grown_bags, strict=True))
+                cursor.execute(
+                    _GROWN_BAGS,
+                    [
+                        list(columns[0]),
+                        [_kg(g) for g in columns[1]],
+                        [_m3(c) for c in columns[2]],
+                        list(columns[3]),
+                    ],
+                )
+            if parcel_ids:
+                cursor.execute(
+                    _STOW,
+                    [
+                        parcel_ids,
+                        [
+                            None if stowed[p].bag is None else bag_ids[stowed[p].bag]
+                            for p in parcel_ids
+                        ],
+                        [
+                            None if stowed[p].uld is None else uld_ids[stowed[p].uld]
+                            for p in parcel_ids
+                        ],
+                    ],
+                )
+
+
+_UNSTOW = """
+    DELETE FROM logistics_parcelstowage WHERE shipment_id = ANY(%s::uuid[])
+    RETURNING bag_id, uld_load_id"""
+# A bag or unit a parcel left is weighed again from what is still in it; an emptied one goes.
+_REWEIGH_BAGS = """
+    UPDATE logistics_bag b
+    SET gross_kg = b.tare_kg + x.kg, volume_m3 = x.m3, parcels = x.n
+    FROM (SELECT b2.id, coalesce(sum(s.weight_kg), 0) AS kg,
+                 coalesce(sum(s.volume_m3), 0) AS m3, count(s.id) AS n
+          FROM logistics_bag b2
+          LEFT JOIN logistics_parcelstowage ps ON ps.bag_id = b2.id
+          LEFT JOIN logistics_shipment s ON s.id = ps.shipment_id
+          WHERE b2.id = ANY(%s::uuid[]) GROUP BY b2.id) x
+    WHERE b.id = x.id"""
+_DROP_EMPTY_BAGS = """
+    DELETE FROM logistics_bag WHERE id = ANY(%s::uuid[]) AND parcels = 0
+    RETURNING uld_load_id"""
+_REWEIGH_ULDS = """
+    UPDATE logistics_uldload u
+    SET gross_kg = t.tare_kg + x.bags_kg + x.loose_kg, volume_m3 = x.bags_m3 + x.loose_m3
+    FROM logistics_uldtype t, (
+        SELECT u2.id,
+            coalesce((SELECT sum(b.gross_kg) FROM logistics_bag b
+                      WHERE b.uld_load_id = u2.id), 0) AS bags_kg,
+            coalesce((SELECT sum(b.volume_m3) FROM logistics_bag b
+                      WHERE b.uld_load_id = u2.id), 0) AS bags_m3,
+            coalesce((SELECT sum(s.weight_kg) FROM logistics_parcelstowage ps
+                      JOIN logistics_shipment s ON s.id = ps.shipment_id
+                      WHERE ps.uld_load_id = u2.id), 0) AS loose_kg,
+            coalesce((SELECT sum(s.volume_m3) FROM logistics_parcelstowage ps
+                      JOIN logistics_shipment s ON s.id = ps.shipment_id
+                      WHERE ps.uld_load_id = u2.id), 0) AS loose_m3
+        FROM logistics_uldload u2 WHERE u2.id = ANY(%s::uuid[])) x
+    WHERE u.id = x.id AND t.code = u.uld_type_id"""
+_DROP_EMPTY_ULDS = """
+    DELETE FROM logistics_uldload u WHERE u.id = ANY(%s::uuid[])
+    AND NOT EXISTS (SELECT 1 FROM logistics_bag b WHERE b.uld_load_id = u.id)
+    AND NOT EXISTS (SELECT 1 FROM logistics_parcelstowage ps WHERE ps.uld_load_id = u.id)"""
+
+
+def _unstow(shipment_ids: list[Any]) -> None:
+    """Take parcels out of their bags and units (the caller holds their flights' locks): the
+    bags and units they leave are weighed again, and those left empty are removed. Nothing
+    else in the load plan moves."""
+    with connection.cursor() as cursor:
+        cursor.execute(_UNSTOW, [shipment_ids])
+        places = cursor.fetchall()
+        bags = list({bag for bag, _ in places if bag is not None})
+        ulds = {uld for _, uld in places if uld is not None}
+        if bags:
+            cursor.execute(
+                "SELECT DISTINCT uld_load_id FROM logistics_bag "
+                "WHERE id = ANY(%s::uuid[]) AND uld_load_id IS NOT NULL",
+                [bags],
+            )
+            ulds |= {uld for (uld,) in cursor.fetchall()}
+            cursor.execute(_REWEIGH_BAGS, [bags])
+            cursor.execute(_DROP_EMPTY_BAGS, [bags])
+        if ulds:
+            cursor.execute(_REWEIGH_ULDS, [list(ulds)])
+            cursor.execute(_DROP_EMPTY_ULDS, [list(ulds)])
+
+
 def _planned_flights(now: datetime) -> list[Flight]:
     # Locked in a stable order, so two runs (or a run and a cancellation) queue, never deadlock.
     return list(
@@ -143,6 +448,7 @@ def _planned_flights(now: datetime) -> list[Flight]:
         .only(
             "id",
             "number",
+            "service_date",
             "carrier_id",
             "destination_id",
             "departure_at",
@@ -168,26 +474,27 @@ def _ready_shipments() -> list[tuple[Any, ...]]:
         return rows
 
 
+def _no_progress(phase: str, done: int, total: int) -> None:
+    return None
+
+
 @transaction.atomic
-def shipments_plan(*, now: datetime | None = None) -> RoutingOutcome:
+def shipments_plan(
+    *, now: datetime | None = None, progress: Progress | None = None
+) -> RoutingOutcome:
     """Book every ready shipment that a flight can take, by priority (service level, then
-    age, then size), before cut-off and within each flight's weight and volume; record why
-    each other one waits. Never books a held shipment. Set-wise: the cost is a few statements
-    whatever the number of parcels."""
+    age, then size), before cut-off and within each flight's weight and volume, stowed in bags
+    within its ULD positions; record why each other one waits. Never books a held shipment.
+    Set-wise: the cost is a few statements whatever the number of parcels. `progress(phase,
+    done, total)` hears how far it is."""
     now = now or timezone.now()
+    report = progress or _no_progress
+    report("flights", 0, 0)
     flights = _planned_flights(now)
+    report("parcels", 0, 0)
     rows = _ready_shipments()
-    plan_flights = [
-        routing.PlanFlight(
-            id=f.pk,
-            destination=f.destination_id,
-            departure_at=f.departure_at,
-            cutoff_at=f.cutoff_at,
-            remaining_g=routing.grams(f.capacity_kg - f.booked_kg),
-            remaining_cm3=routing.cubic_cm(f.capacity_m3 - f.booked_m3),
-        )
-        for f in flights
-    ]
+    state = _LoadState.read(flights)
+    plan_flights = state.plan_flights(flights)
     parcels = [
         routing.PlanParcel(
             id=pk,
@@ -201,14 +508,27 @@ def shipments_plan(*, now: datetime | None = None) -> RoutingOutcome:
         )
         for pk, destination, weight, volume, level, created_at, held, _, _, avoid in rows
     ]
-    result = routing.plan(parcels, plan_flights, now=now)
+    result = routing.plan(
+        parcels,
+        plan_flights,
+        now=now,
+        packing=_packing(),
+        progress=lambda done, total: report("planning", done, total),
+    )
     by_flight = {f.pk: f for f in flights}
+    steps = 3
+    report("writing", 0, steps)
     if result.assigned:
         _apply(result, rows, by_flight, now)
+    report("writing", 1, steps)
+    if result.assigned:
+        state.write(result, by_flight, now)
+    report("writing", 2, steps)
     if result.waiting:
         ids = list(result.waiting)
         with connection.cursor() as cursor:
             cursor.execute(_EXPLAIN, [ids, [str(result.waiting[i]) for i in ids]])
+    report("writing", 3, steps)
     waiting: dict[str, int] = defaultdict(int)
     for reason in result.waiting.values():
         waiting[str(reason)] += 1
@@ -332,9 +652,10 @@ def routing_run_request(*, trigger: str) -> RoutingRun:
 
 
 def routing_run(*, run_id: uuid.UUID | None = None, trigger: str = "beat") -> RoutingRun | None:
-    """Run the routing job, recording its progress on a RoutingRun the hub's flights view
-    shows. A beat run with nothing ready leaves no row. A run already finished is not run
-    again (the task is delivered at least once)."""
+    """Run the routing job, recording it on a RoutingRun the hub's flights view shows, with
+    its live progress in Redis (logistics.routing_progress). A beat run with nothing ready
+    leaves no row. A run already finished is not run again (the task is delivered at least
+    once)."""
     now = timezone.now()
     if run_id is None:
         if not Shipment.objects.waiting().exists():
@@ -347,11 +668,12 @@ def routing_run(*, run_id: uuid.UUID | None = None, trigger: str = "beat") -> Ro
         run = found
     RoutingRun.objects.filter(pk=run.pk).update(status=RoutingRunStatus.RUNNING, started_at=now)
     try:
-        outcome = shipments_plan()
+        outcome = shipments_plan(progress=reporter(run.pk))
     except Exception:
         RoutingRun.objects.filter(pk=run.pk).update(
             status=RoutingRunStatus.FAILED, finished_at=timezone.now()
         )
+        progress_report(run.pk, phase="failed")
         raise
     RoutingRun.objects.filter(pk=run.pk).update(
         status=RoutingRunStatus.DONE,
@@ -359,7 +681,9 @@ def routing_run(*, run_id: uuid.UUID | None = None, trigger: str = "beat") -> Ro
         parcels=outcome.parcels,
         routed=outcome.routed,
         waiting=sum(outcome.waiting.values()),
+        waiting_by_reason=outcome.waiting,
     )
+    progress_report(run.pk, phase="done", done=outcome.parcels, total=outcome.parcels)
     run.refresh_from_db()
     return run
 
@@ -375,8 +699,10 @@ _UNBOOK = """
 
 
 def _unbook(shipment_ids: list[Any], *, reason: str, now: datetime) -> None:
-    """Take booked shipments off their flight (the caller holds both locks and frees the
-    flight's load). The one move back in a shipment's life: it never left the hub."""
+    """Take booked shipments off their flight and out of its load plan (the caller holds both
+    locks and frees the flight's load). The one move back in a shipment's life: it never left
+    the hub."""
+    _unstow(shipment_ids)
     with connection.cursor() as cursor:
         cursor.execute(_UNBOOK, [now, shipment_ids])
         cursor.execute(
