@@ -123,6 +123,13 @@ class Checkout(models.Model):
     total = models.DecimalField(max_digits=14, decimal_places=2)
     presentment_currency = models.CharField(max_length=3)
     presentment_total = models.DecimalField(max_digits=16, decimal_places=2)
+    # What the buyer pays: the goods (`total`) + freight + import taxes, summed over the orders.
+    freight = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    taxes = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    amount_due = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    presentment_amount_due = models.DecimalField(
+        max_digits=16, decimal_places=2, default=Decimal("0.00")
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -130,6 +137,12 @@ class Checkout(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["marketplace", "reference"], name="checkout_reference_per_marketplace"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    amount_due=models.F("total") + models.F("freight") + models.F("taxes")
+                ),
+                name="checkout_amount_due_adds_up",
             ),
             models.CheckConstraint(condition=models.Q(total__gte=0), name="checkout_total_gte_0"),
         ]
@@ -170,11 +183,37 @@ class Order(models.Model):
     destination_country = models.CharField(max_length=2)
     destination_airport = models.CharField(max_length=3, help_text="IATA code")
     currency = models.CharField(max_length=3, help_text="The merchant's currency: what is paid")
-    total = models.DecimalField(max_digits=14, decimal_places=2)
+    total = models.DecimalField(
+        max_digits=14, decimal_places=2, help_text="The goods, net of campaign discounts"
+    )
+    # What the buyer pays: goods (net of `discount`) + freight + import taxes, all in
+    # `currency`. The taxes are customs' quote for a CBEC order (`tax_currency` amounts as
+    # customs computes them, `taxes` their equivalent in the order currency); none elsewhere.
+    discount = models.DecimalField(
+        max_digits=14, decimal_places=2, default=Decimal("0.00"), help_text="Already off `total`"
+    )
+    freight = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    taxes = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    amount_due = models.DecimalField(
+        max_digits=14, decimal_places=2, default=Decimal("0.00"), help_text="What the payment is"
+    )
+    tax_currency = models.CharField(max_length=3, blank=True)
+    taxes_in_tax_currency = models.DecimalField(
+        max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
     presentment_currency = models.CharField(
         max_length=3, help_text="The currency the buyer was shown; the lines carry the rates"
     )
     presentment_total = models.DecimalField(max_digits=16, decimal_places=2)
+    presentment_freight = models.DecimalField(
+        max_digits=16, decimal_places=2, default=Decimal("0.00")
+    )
+    presentment_taxes = models.DecimalField(
+        max_digits=16, decimal_places=2, default=Decimal("0.00")
+    )
+    presentment_amount_due = models.DecimalField(
+        max_digits=16, decimal_places=2, default=Decimal("0.00")
+    )
     status = models.CharField(
         max_length=32, choices=OrderStatus.choices, default=OrderStatus.PLACED, db_index=True
     )
@@ -204,10 +243,30 @@ class Order(models.Model):
                 fields=["checkout", "merchant"], name="order_one_per_merchant_per_checkout"
             ),
             models.CheckConstraint(condition=models.Q(total__gte=0), name="order_total_gte_0"),
+            models.CheckConstraint(
+                condition=models.Q(discount__gte=0, freight__gte=0, taxes__gte=0),
+                name="order_amounts_gte_0",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    amount_due=models.F("total") + models.F("freight") + models.F("taxes")
+                ),
+                name="order_amount_due_adds_up",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    presentment_amount_due=models.F("presentment_total")
+                    + models.F("presentment_freight")
+                    + models.F("presentment_taxes")
+                ),
+                name="order_presentment_amount_due_adds_up",
+            ),
             # Refunds can never exceed captures; the service checks it under lock, this holds.
             models.CheckConstraint(
-                condition=models.Q(refunded_total__gte=0, refunded_total__lte=models.F("total")),
-                name="order_refunded_within_total",
+                condition=models.Q(
+                    refunded_total__gte=0, refunded_total__lte=models.F("amount_due")
+                ),
+                name="order_refunded_within_amount_due",
             ),
             models.CheckConstraint(
                 condition=models.Q(destination_airport__regex=IATA_PATTERN),
@@ -225,6 +284,11 @@ class Order(models.Model):
     @property
     def amount(self) -> Money:
         return Money(self.total, self.currency)
+
+    @property
+    def gross_goods(self) -> Decimal:
+        """The goods before campaign discounts."""
+        return self.total + self.discount
 
     def can_move_to(self, status: str) -> bool:
         return status in ORDER_TRANSITIONS[self.status]

@@ -17,7 +17,7 @@ into the buyer's currency on its own and rounded half-up; totals are sums of the
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -262,18 +262,19 @@ def _lines(requests: Sequence[LandedCostLineRequest], country: str) -> list[_Lin
     return lines
 
 
-def _chargeable_weight_kg(lines: Sequence[_Line]) -> Decimal:
-    """IATA's chargeable weight of the consignment: gross or volumetric (units with all three
-    dimensions), the greater, up to the next half kilogram."""
-    gross = sum((line.product.weight_kg * line.quantity for line in lines), Decimal(0))
+def chargeable_weight_kg(goods: Iterable[tuple[Product, int]]) -> Decimal:
+    """IATA's chargeable weight of a consignment of (product, quantity): gross or volumetric
+    (units with all three dimensions), the greater, up to the next half kilogram. The quote
+    and order placement both weigh a consignment here, so they charge the same freight."""
+    gross = Decimal(0)
     volumetric = Decimal(0)
-    for line in lines:
-        p = line.product
+    for p, quantity in goods:
+        gross += p.weight_kg * quantity
         if p.length_cm is not None and p.width_cm is not None and p.height_cm is not None:
             volume = volumetric_weight_kg(
                 length_cm=p.length_cm, width_cm=p.width_cm, height_cm=p.height_cm
             )
-            volumetric += volume * line.quantity
+            volumetric += volume * quantity
     return round_up_to_half_kg(max(gross, volumetric))
 
 
@@ -307,7 +308,7 @@ def _consignment(
     jurisdiction = _jurisdiction(country)
     regime = _regime(jurisdiction, lines, rates)
     tax_currency = REGIME_CURRENCY[jurisdiction]
-    weight = _chargeable_weight_kg(lines)
+    weight = chargeable_weight_kg((line.product, line.quantity) for line in lines)
     freight = freight_quote(destination_airport=airport, chargeable_weight_kg=weight, on=rates.on)
     freight_in_tax_currency = rates.convert(freight.amount, freight.currency, tax_currency)
     codes = [_code(line.product, jurisdiction) for line in lines]
