@@ -31,6 +31,9 @@ def on_order_paid(event: OutboxEvent) -> None:
         consignee_name=str(order["buyer_name"]),
         destination_country=str(order["destination_country"]),
         currency=str(order["currency"]),
+        transport_costs=Decimal(str(order.get("freight", "0.00"))),
+        discount=Decimal(str(order.get("discount", "0.00"))),
+        exchange_rate=Decimal(str(order["cny_rate"])) if order.get("cny_rate") else None,
         lines=[
             DeclarationLineRequest(
                 hs_code=str(line["hs_code"]),
