@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import JSONField, OuterRef, Prefetch, QuerySet, Subquery
 
 from customs.models import (
     PARTNER_REGIMES,
     CommodityCode,
     Declaration,
+    DocumentMatch,
+    DocumentMatchStatus,
     InformationRequest,
     InformationRequestAttachment,
 )
@@ -137,3 +139,41 @@ def information_request_attachment_get(
     if found is None:
         raise NotFound("No such attachment.")
     return found
+
+
+def document_mismatches_of(
+    *, declaration_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, frozenset[str]]:
+    """For each of these declarations whose order's three documents were found not to match,
+    the mismatch codes; declarations with no mismatch are left out. One query for any number of
+    declarations (the batched clearance asks for its whole batch)."""
+    ids = list(declaration_ids)
+    if not ids:
+        return {}
+    mismatch = DocumentMatch.objects.filter(
+        order_id=OuterRef("order_id"), status=DocumentMatchStatus.MISMATCHED
+    ).values("codes")[:1]
+    found = (
+        Declaration.objects.filter(pk__in=ids, order_id__isnull=False)
+        .annotate(mismatch_codes=Subquery(mismatch, output_field=JSONField()))
+        .filter(mismatch_codes__isnull=False)
+        .values_list("pk", "mismatch_codes")
+    )
+    return {pk: frozenset(codes) for pk, codes in found}
+
+
+def document_match_of(*, order_id: uuid.UUID) -> DocumentMatch | None:
+    """The three-document match of an order, if any document of it has arrived."""
+    return DocumentMatch.objects.filter(order_id=order_id).first()
+
+
+def document_mismatch_reasons() -> list[tuple[str, int]]:
+    """How many mismatched orders each mismatch code was found in, most frequent first (the
+    officers' dashboard chart)."""
+    counts: dict[str, int] = {}
+    for codes in DocumentMatch.objects.filter(status=DocumentMatchStatus.MISMATCHED).values_list(
+        "codes", flat=True
+    ):
+        for code in codes:
+            counts[code] = counts.get(code, 0) + 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))

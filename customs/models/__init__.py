@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models.functions import Length
 from django.utils import timezone
 
+from customs.models.documents import DocumentMatch, DocumentMatchStatus
 from customs.models.risk import (
     Lane,
     MerchantTrust,
@@ -535,6 +536,8 @@ __all__ = [
     "DeclarationParty",
     "DeclarationStatus",
     "DeclarationVersion",
+    "DocumentMatch",
+    "DocumentMatchStatus",
     "ExportExitAlert",
     "InformationRequest",
     "InformationRequestAttachment",
