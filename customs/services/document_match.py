@@ -9,7 +9,7 @@ and a mismatch found then is audited for post-release control."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +18,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from customs import tasks
-from customs.models import Declaration, DeclarationStatus, DocumentMatch, DocumentMatchStatus
+from customs.models import (
+    Declaration,
+    DeclarationStatus,
+    DocumentMatch,
+    DocumentMatchStatus,
+)
 from customs.services.audit import SYSTEM, audit_record
 from customs.three_documents import (
     DEFAULT_TAX_TOLERANCE,
@@ -28,7 +33,7 @@ from customs.three_documents import (
     WaybillDocument,
     match_documents,
 )
-from ewtp.core.errors import DomainError
+from ewtp.core.errors import NotFound, PermissionDenied
 from ewtp.core.models import Organization, OrganizationKind
 from ewtp.core.money import round_half_up
 from ewtp.events.bus import publish
@@ -47,9 +52,11 @@ def _stored(document: Any) -> dict[str, Any]:
 
 
 def _loaded(cls: type[Any], stored: dict[str, Any] | None) -> Any:
+    """The pure document from its stored copy (which may keep more than the match reads)."""
     if stored is None:
         return None
-    return cls(**{k: Decimal(v) if k in _AMOUNTS else v for k, v in stored.items()})
+    wanted = {f.name for f in fields(cls)}
+    return cls(**{k: Decimal(v) if k in _AMOUNTS else v for k, v in stored.items() if k in wanted})
 
 
 def _row(order_id: uuid.UUID) -> DocumentMatch:
@@ -92,23 +99,29 @@ def cbec_payment_document_receive(
 
 @transaction.atomic
 def cbec_waybill_receive(
-    *, carrier: Organization, order_id: uuid.UUID, waybill_number: str, consignee_name: str
+    *,
+    carrier: Organization,
+    order_id: uuid.UUID,
+    waybill_number: str,
+    consignee_name: str,
+    consignee_address: str = "",
+    consignee_country: str = "",
 ) -> DocumentMatch:
-    """Keep a carrier's waybill for an order and queue the match. A carrier may replace its own
-    waybill; another carrier's waybill for the same order is refused (`waybill_other_carrier`)."""
+    """Keep a carrier's waybill for a CBEC order and queue the match. It may come before the
+    order is paid (the match waits for the other two documents). The first carrier to send a
+    waybill for an order is its carrier: it may send it again (the last copy counts); for any
+    other carrier the order is not found (`unknown_order`), so ids reveal nothing."""
     if carrier.kind != OrganizationKind.CARRIER:
-        raise DomainError("Only carriers send waybills.", code="not_a_carrier", status=403)
+        raise PermissionDenied("Only carriers send waybills.", code="not_a_carrier")
     row = _row(order_id)
-    if row.carrier_id is not None and row.carrier_id != carrier.pk:
-        raise DomainError(
-            "Another carrier sent this order's waybill.",
-            code="waybill_other_carrier",
-            field="order_id",
-            status=409,
-        )
+    if row.carrier_id not in (None, carrier.pk):
+        raise NotFound("No CBEC order with this id for your waybill.", code="unknown_order")
     row.carrier = carrier
     row.waybill_number = waybill_number
-    row.waybill_document = _stored(WaybillDocument(consignee_name=consignee_name))
+    row.waybill_document = _stored(WaybillDocument(consignee_name=consignee_name)) | {
+        "consignee_address": consignee_address,
+        "consignee_country": consignee_country,
+    }
     row.received_at = timezone.now()
     row.save()
     _queue(order_id)

@@ -35,6 +35,7 @@ from logistics.selectors import destination_is_served, freight_quote
 from logistics.weights import round_up_to_half_kg, volumetric_weight_kg
 from marketplace.models import EURO, Order, OrderLandedCost, Product, ProductVariant
 from marketplace.selectors import Rate, conversion_rate, listing_get
+from marketplace.services.campaigns import campaign_discounts
 
 ZERO = Decimal("0.00")
 MAX_LINES = 100
@@ -77,7 +78,8 @@ class GoodsLineQuote:
     quantity: int
     unit_price: Decimal  # in the listing's currency, for this quantity (tiers apply)
     listing_currency: str
-    amount: Decimal  # the line in the buyer's currency
+    amount: Decimal  # the line in the buyer's currency, net of `discount`
+    discount: Decimal = ZERO  # a campaign's discount on the line, in the buyer's currency
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +166,14 @@ class _Line:
     variant: ProductVariant | None
     quantity: int
     unit_price: Decimal
+    # A running campaign's discount on the whole line, in the listing's currency, found by the
+    # function checkout applies (marketplace.services.campaigns.campaign_discounts).
+    discount: Decimal = ZERO
+
+    @property
+    def net_total(self) -> Decimal:
+        """What the buyer pays for the line in the listing's currency: checkout's line total."""
+        return round_half_up(self.unit_price * self.quantity) - self.discount
 
 
 @dataclass
@@ -282,11 +292,7 @@ def _regime(jurisdiction: str, lines: Sequence[_Line], rates: _Rates) -> Regime:
     if jurisdiction == "CN":
         return Regime.CN_CBEC
     intrinsic = sum(
-        (
-            rates.convert(line.unit_price, line.product.currency, EURO) * line.quantity
-            for line in lines
-        ),
-        ZERO,
+        (rates.convert(line.net_total, line.product.currency, EURO) for line in lines), ZERO
     )
     return Regime.EU_H7 if intrinsic <= H7_INTRINSIC_VALUE_LIMIT_EUR else Regime.EU_H1
 
@@ -321,7 +327,13 @@ def _consignment(
                 code=code,
                 description=line.product.title,
                 quantity=line.quantity,
-                unit_price=rates.convert(line.unit_price, line.product.currency, tax_currency),
+                # Declared as checkout places the order and customs assesses it: the line's
+                # value net of discount, converted and divided by its quantity, half-up.
+                unit_price=round_half_up(
+                    line.net_total
+                    * rates.get(line.product.currency, tax_currency).rate
+                    / line.quantity
+                ),
             )
             for code, line in zip(codes, lines, strict=True)
         ],
@@ -359,9 +371,8 @@ def _consignment(
             quantity=line.quantity,
             unit_price=line.unit_price,
             listing_currency=line.product.currency,
-            amount=rates.convert(
-                round_half_up(line.unit_price * line.quantity), line.product.currency, currency
-            ),
+            amount=rates.convert(line.net_total, line.product.currency, currency),
+            discount=rates.convert(line.discount, line.product.currency, currency),
         )
         for line in lines
     )
@@ -408,6 +419,14 @@ def landed_cost_quote(
     _jurisdiction(destination_country)
     priced = _lines(lines, destination_country)
     rates = _Rates(on=timezone.now().date())
+    found = campaign_discounts(
+        destination_country=destination_country,
+        on=rates.on,
+        lines=[(line.product.pk, line.unit_price, line.quantity) for line in priced],
+    )
+    for line, discount in zip(priced, found, strict=True):
+        if discount is not None:
+            line.discount = discount.amount
     by_merchant: dict[uuid.UUID, list[_Line]] = {}
     for line in priced:
         by_merchant.setdefault(line.product.merchant_id, []).append(line)
@@ -459,6 +478,7 @@ def _consignment_json(quote: LandedCostQuote, consignment: ConsignmentQuote) -> 
                 "unit_price": money(g.unit_price),
                 "listing_currency": g.listing_currency,
                 "amount": money(g.amount),
+                "discount": money(g.discount),
             }
             for g in consignment.goods_lines
         ],

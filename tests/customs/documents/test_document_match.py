@@ -23,7 +23,7 @@ from customs.services import (
     document_match_run,
 )
 from customs.three_documents import OrderDocument, PaymentDocument
-from ewtp.core.errors import DomainError
+from ewtp.core.errors import NotFound
 from ewtp.core.models import OrganizationKind
 from ewtp.events.models import OutboxEvent
 from tests.marketplace.flows import (
@@ -132,7 +132,8 @@ def test_running_again_writes_nothing_and_publishes_once(carrier):
     first = document_match_run(order_id=order_id)
     again = document_match_run(order_id=order_id)
 
-    assert first is not None and again is not None
+    assert first is not None
+    assert again is not None
     assert again.matched_at == first.matched_at
     assert again.codes == ["PAYMENT_AMOUNT_MISMATCH"]
     assert OutboxEvent.objects.filter(type="customs.documents.mismatched").count() == 1
@@ -152,7 +153,7 @@ def test_another_carriers_waybill_is_refused(carrier):
         carrier=carrier, order_id=order_id, waybill_number="784-1", consignee_name="Li Wei"
     )
 
-    with pytest.raises(DomainError) as refused:
+    with pytest.raises(NotFound) as refused:
         cbec_waybill_receive(
             carrier=organization(OrganizationKind.CARRIER),
             order_id=order_id,
@@ -160,7 +161,7 @@ def test_another_carriers_waybill_is_refused(carrier):
             consignee_name="Someone Else",
         )
 
-    assert (refused.value.code, refused.value.status) == ("waybill_other_carrier", 409)
+    assert (refused.value.code, refused.value.status) == ("unknown_order", 404)
     assert DocumentMatch.objects.get(order_id=order_id).waybill_number == "784-1"
 
 

@@ -6,12 +6,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from customs.models import DeclarationStatus
 from ewtp.core.errors import DomainError
-from marketplace.services import payment_confirm
+from ewtp.core.models import OrganizationKind
+from marketplace.services import payment_confirm, payout_statements_build
 from marketplace.services.landed_cost import LandedCostLineRequest, landed_cost_quote
-from tests.marketplace.flows import buyer_id_of, clear, place
+from tests.marketplace.campaigns.conftest import campaign
+from tests.marketplace.flows import buyer_id_of, clear, organization, pay, place
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +95,46 @@ def test_the_buyers_currency_adds_up_at_every_level(priced):
         order.presentment_total
     )
     assert order.amount_due == order.total + order.freight + order.taxes
+
+
+def test_the_basket_quote_takes_the_campaign_discount_as_checkout_does(priced):
+    trade = priced.trade
+    campaign(
+        organization(OrganizationKind.TRADE_AGENCY),
+        listings=[priced.pralines],
+        value="10.00",
+        funded_by="merchant",
+    )
+    quote = landed_cost_quote(
+        destination_country="CN",
+        destination_airport="HGH",
+        currency="EUR",
+        lines=[LandedCostLineRequest(listing_id=priced.pralines.pk, quantity=2)],
+    )
+    (consignment,) = quote.consignments
+    (goods_line,) = consignment.goods_lines
+
+    order = pay(trade, place(trade, lines=[("PRL-250", 2)]))
+    declaration = clear(order)
+
+    # 49.00 less 10 % = 44.10; in CNY 44.10 x 7.80 / 2 = 171.99 a box; + 93.60 of freight =
+    # 437.58 dutiable; VAT 9.1 % = 39.82 CNY = 5.11 EUR.
+    assert (goods_line.discount, goods_line.amount) == (D("4.90"), D("44.10"))
+    assert (consignment.goods, order.total, declaration.total_value) == (D("44.10"),) * 3
+    assert (order.discount, declaration.discount) == (D("4.90"), D("4.90"))
+    assert order.taxes_in_tax_currency == declaration.total_tax == D("39.82")
+    assert (consignment.taxes, order.taxes) == (D("5.11"), D("5.11"))
+    assert consignment.total == order.amount_due == D("61.21")
+
+    # The merchant funds the discount: its payout shows the goods before it and the discount,
+    # and withholds the freight and the taxes.
+    (statement,) = payout_statements_build(merchant=trade.merchant, month=timezone.now().date())
+    (line,) = statement.lines.all()
+    assert (line.captured, line.gross_goods, line.merchant_discount, line.withheld) == (
+        D("61.21"),
+        D("49.00"),
+        D("4.90"),
+        D("17.11"),
+    )
+    assert line.net == line.captured - line.withheld - line.commission - line.payment_fee
+    assert line.commission == (D("44.10") * D("0.08")).quantize(D("0.01"))  # 8 % of the goods
