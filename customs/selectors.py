@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.db.models import JSONField, OuterRef, Prefetch, QuerySet, Subquery
 
@@ -167,13 +169,11 @@ def document_match_of(*, order_id: uuid.UUID) -> DocumentMatch | None:
     return DocumentMatch.objects.filter(order_id=order_id).first()
 
 
-def document_mismatch_reasons() -> list[tuple[str, int]]:
-    """How many mismatched orders each mismatch code was found in, most frequent first (the
-    officers' dashboard chart)."""
-    counts: dict[str, int] = {}
-    for codes in DocumentMatch.objects.filter(status=DocumentMatchStatus.MISMATCHED).values_list(
-        "codes", flat=True
-    ):
-        for code in codes:
-            counts[code] = counts.get(code, 0) + 1
+def document_mismatch_reasons(*, since: datetime | None = None) -> list[tuple[str, int]]:
+    """How many mismatched orders each mismatch code was found in (matched since `since`),
+    most frequent first, then by code."""
+    matches = DocumentMatch.objects.filter(status=DocumentMatchStatus.MISMATCHED)
+    if since is not None:
+        matches = matches.filter(matched_at__gte=since)
+    counts = Counter(code for codes in matches.values_list("codes", flat=True) for code in codes)
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
