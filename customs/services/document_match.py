@@ -183,7 +183,12 @@ def document_match_run(*, order_id: uuid.UUID) -> DocumentMatch | None:
     row.save()
     if status == DocumentMatchStatus.WAITING:
         return row
-    declaration = Declaration.objects.filter(order_id=order_id).only("pk", "status").first()
+    declaration = (
+        Declaration.objects.filter(order_id=order_id)
+        .select_related("submitter")
+        .only("pk", "status", "submitter")
+        .first()
+    )
     after_release = (
         declaration is not None
         and declaration.status == DeclarationStatus.RELEASED
@@ -206,5 +211,9 @@ def document_match_run(*, order_id: uuid.UUID) -> DocumentMatch | None:
         object_id=str(order_id),
         payload=data | {"mismatches": mismatches},
     )
-    publish(type=EVENT_FOR_STATUS[status], data=data)
+    # The marketplace that filed the order's declaration and the carrier of its waybill hear it.
+    recipients = [party for party in (row.carrier,) if party is not None]
+    if declaration is not None:
+        recipients.append(declaration.submitter)
+    publish(type=EVENT_FOR_STATUS[status], data=data, recipients=recipients)
     return row

@@ -184,7 +184,10 @@ def test_a_paid_order_sends_its_order_and_payment_and_matches_the_waybill(trade:
 
 
 def test_a_mismatch_routes_the_declaration_to_an_officer(trade: Trade):
-    assert RiskRule.objects.filter(document_mismatch=True, lane="yellow", active=True).exists()
+    # Migration 0009 seeds the rule; a transactional test run before this one flushes it.
+    RiskRule.objects.get_or_create(
+        name="Three-document anomaly", defaults={"lane": "yellow", "document_mismatch": True}
+    )
     order = pay(trade, place(trade))
     cbec_waybill_receive(
         carrier=trade.carrier,

@@ -11,7 +11,7 @@ import pytest
 
 from customs.demo import seed_commodity_codes
 from customs.exchange_rates import ExchangeRateUnknown
-from customs.models import AuditEntry, DeclarationLine, DeclarationStatus
+from customs.models import AuditEntry, Declaration, DeclarationLine, DeclarationStatus
 from customs.services import (
     QuoteItem,
     audit_chain_verify,
@@ -193,6 +193,9 @@ def test_an_unknown_exchange_rate_is_recorded_not_crashed_on(trade, tariff, monk
 
     monkeypatch.setattr("customs.exchange_rates.EcbReferenceRates.rate", no_rate)
     order = pay(trade, place(trade))
+    # An order's declaration is assessed at the order's own rate; without one, the reference
+    # rate is looked up (as for partners' filings), and here there is none.
+    Declaration.objects.filter(order_id=order.pk).update(declared_exchange_rate=None)
 
     declaration = declaration_clear(declaration_id=declaration_of(order).pk)
 
