@@ -6,13 +6,14 @@ from __future__ import annotations
 import pytest
 
 from customs.services import cbec_waybill_receive, document_match_run
+from marketplace.models import Order
 from tests.customs.test_admin_queue import DASHBOARD, officer_client
-from tests.marketplace.flows import declaration_of, pay, place
+from tests.marketplace.flows import Trade, declaration_of, pay, place
 
 pytestmark = pytest.mark.django_db
 
 
-def mismatched(trade, consignee: str) -> object:
+def mismatched(trade: Trade, consignee: str) -> Order:
     order = pay(trade, place(trade))
     cbec_waybill_receive(
         carrier=trade.carrier,

@@ -169,10 +169,15 @@ def test_a_paid_order_sends_its_order_and_payment_and_matches_the_waybill(trade:
     order = pay(trade, place(trade))
 
     waiting = DocumentMatch.objects.get(order_id=order.pk)
-    assert waiting.order_document["actual_paid"] == str(order.amount_due)
-    assert waiting.payment_document["payer_id_key"] == waiting.order_document["buyer_id_key"]
+    sent_order, sent_payment = waiting.order_document, waiting.payment_document
+    assert sent_order is not None
+    assert sent_payment is not None
+    assert sent_order["actual_paid"] == str(order.amount_due)
+    assert sent_payment["payer_id_key"] == sent_order["buyer_id_key"]
     # The ID numbers never travel in clear: only their keyed hash.
-    assert buyer_id_of(order) not in str(waiting.order_document) + str(waiting.payment_document)
+    buyer = buyer_id_of(order)
+    assert buyer is not None
+    assert buyer not in str(sent_order) + str(sent_payment)
 
     cbec_waybill_receive(
         carrier=trade.carrier, order_id=order.pk, waybill_number="784-2", consignee_name="Li Wei"
