@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from customs import tasks
+from customs.events import DOCUMENTS_MATCHED, DOCUMENTS_MISMATCHED
 from customs.models import (
     Declaration,
     DeclarationStatus,
@@ -38,8 +39,6 @@ from ewtp.core.models import Organization, OrganizationKind
 from ewtp.core.money import round_half_up
 from ewtp.events.bus import publish
 
-DOCUMENTS_MATCHED = "customs.documents.matched"
-DOCUMENTS_MISMATCHED = "customs.documents.mismatched"
 EVENT_FOR_STATUS = {
     DocumentMatchStatus.MATCHED: DOCUMENTS_MATCHED,
     DocumentMatchStatus.MISMATCHED: DOCUMENTS_MISMATCHED,
