@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -255,7 +256,11 @@ class Declaration(models.Model):
     # the ECB rate the order was priced at, which its assessment uses, so the taxes it computes
     # are the ones the buyer paid, to the fen (see docs/customs.md, "Three-document match").
     discount = models.DecimalField(
-        max_digits=14, decimal_places=2, default=0, help_text="Already off the line values"
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        db_default=Decimal("0.00"),
+        help_text="Already off the line values",
     )
     declared_exchange_rate = models.DecimalField(
         max_digits=18,

@@ -37,8 +37,6 @@ from customs.services.declarations import (
     declaration_submit,
 )
 from customs.services.document_match import (
-    DOCUMENTS_MATCHED,
-    DOCUMENTS_MISMATCHED,
     cbec_order_document_receive,
     cbec_payment_document_receive,
     cbec_waybill_receive,
@@ -91,8 +89,6 @@ from customs.services.tax_quotes import (
 
 __all__ = [
     "CLEARANCE_BATCH_SIZE",
-    "DOCUMENTS_MATCHED",
-    "DOCUMENTS_MISMATCHED",
     "EXIT_WINDOW",
     "EXPORT_COUNTRY",
     "OFFICER_ROLES",

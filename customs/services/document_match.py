@@ -144,6 +144,7 @@ def _computed_tax(order_id: uuid.UUID, currency: str) -> Decimal | None:
 
 
 def _tolerance() -> Decimal:
+    """How far the order's tax may be from customs' (setting CBEC_TAX_TOLERANCE, a fraction)."""
     return Decimal(str(getattr(settings, "CBEC_TAX_TOLERANCE", DEFAULT_TAX_TOLERANCE)))
 
 

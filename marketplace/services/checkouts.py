@@ -1,6 +1,8 @@
 """Placing a checkout: one buyer's purchase from one or more merchants, split into one order per
-merchant. Placement prices the lines, reserves the stock and, for China, checks the buyer's
-CBEC limits with customs and reserves the buyer's annual quota; all of it or nothing."""
+merchant. Placement prices the lines (campaign discounts off), reserves the stock, charges each
+order's air freight and, for China, asks customs once for the buyer's CBEC limits and the
+order's taxes and reserves the buyer's annual quota; all of it or nothing. What the buyer pays
+for an order is its amount due: goods + freight + taxes."""
 
 from __future__ import annotations
 
@@ -389,11 +391,13 @@ def checkout_place(
     presentment_currency: str | None = None,
 ) -> Checkout:
     """Place a buyer's checkout with one or more approved merchants: one order per merchant,
-    whose totals add up to the checkout's in the order currency and in the buyer's
-    (`presentment_currency`, converted once at the day's ECB rate and split by largest
-    remainder). All or nothing: one line short of stock, or one order over the buyer's CBEC
-    limits, refuses everything. References are unique per marketplace. Orders to China need
-    the buyer's PRC ID number; it is kept encrypted, keyed and masked, never in the clear."""
+    each owing goods + freight + taxes, whose amounts add up to the checkout's in the order
+    currency and in the buyer's (`presentment_currency`: the amount due converted once at the
+    day's ECB rate and split by largest remainder). A destination without a freight rate in
+    force is `no_freight_rate`. All or nothing: one line short of stock, or one order over the
+    buyer's CBEC limits, refuses everything. References are unique per marketplace. Orders to
+    China need the buyer's PRC ID number; it is kept encrypted, keyed and masked, never in
+    the clear."""
     if marketplace.kind != OrganizationKind.MARKETPLACE:
         raise PermissionDenied("Only marketplaces place orders.", code="not_a_marketplace")
     _validate_lines(lines)
@@ -490,10 +494,10 @@ def checkout_place(
                 total=sum(goods.values(), zero),
                 freight=sum(freight.values(), zero),
                 taxes=sum(taxes.values(), zero),
-                amount_due=amount_due,
                 presentment_currency=rate.quote,
                 presentment_total=sum((parts[0] for parts in presentment_parts.values()), zero),
-                presentment_amount_due=presentment_amount_due,
+                presentment_freight=sum((parts[1] for parts in presentment_parts.values()), zero),
+                presentment_taxes=sum((parts[2] for parts in presentment_parts.values()), zero),
                 created_at=now,
             )
     except IntegrityError:
@@ -522,14 +526,12 @@ def checkout_place(
             ),
             freight=freight[slug],
             taxes=taxes[slug],
-            amount_due=due[slug],
             tax_currency=CNY if slug in cbec else "",
             taxes_in_tax_currency=cbec[slug].quote.total_tax if slug in cbec else zero,
             presentment_currency=rate.quote,
             presentment_total=presentment_goods,
             presentment_freight=presentment_freight,
             presentment_taxes=presentment_taxes,
-            presentment_amount_due=presentment_due[slug],
             created_at=now,
             updated_at=now,
         )
@@ -569,6 +571,7 @@ def checkout_place(
         orders.append(order)
     for order in orders:
         _publish_order_event(order)
+    checkout.refresh_from_db()  # the amounts due the database computed
     return checkout
 
 

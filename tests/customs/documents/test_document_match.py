@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 
 from customs.buyer_ids import buyer_key
-from customs.models import AuditEntry, DocumentMatch, DocumentMatchStatus, RiskRule
+from customs.models import AuditEntry, Declaration, DocumentMatch, DocumentMatchStatus, RiskRule
 from customs.selectors import document_mismatches_of
 from customs.services import (
     cbec_order_document_receive,
@@ -26,6 +26,7 @@ from customs.three_documents import OrderDocument, PaymentDocument
 from ewtp.core.errors import NotFound
 from ewtp.core.models import OrganizationKind
 from ewtp.events.models import OutboxEvent
+from tests.customs.tariffs import HEADER, import_tariff_text
 from tests.marketplace.flows import (
     Trade,
     buyer_id_of,
@@ -228,3 +229,29 @@ def test_a_mismatch_found_after_release_is_audited_for_post_release_control(trad
     event = OutboxEvent.objects.get(type="customs.documents.mismatched")
     assert event.data["after_release"] is True
     assert event.data["declaration_id"] == str(released.pk)
+
+
+@pytest.mark.parametrize(("tolerance", "codes"), [("0.05", ["TAX_OUT_OF_TOLERANCE"]), ("0.20", [])])
+def test_the_tax_check_compares_with_customs_assessment_within_the_tolerance(
+    trade: Trade, settings, tolerance, codes
+):
+    settings.CBEC_TAX_TOLERANCE = tolerance
+    import_tariff_text(f"{HEADER}\nCN,180690,Chocolate preparations,8,13,,yes\n")
+    order = pay(trade, place(trade))
+    declaration = clear(order)
+    assert declaration.total_tax == order.taxes_in_tax_currency  # the order's tax, to the fen
+    # Customs computes 10 % more than the order declares (say, a rate changed in between).
+    assert declaration.total_tax is not None
+    Declaration.objects.filter(pk=declaration.pk).update(
+        total_tax=(declaration.total_tax * D("1.10")).quantize(D("0.01"))
+    )
+    cbec_waybill_receive(
+        carrier=trade.carrier, order_id=order.pk, waybill_number="784-5", consignee_name="Li Wei"
+    )
+
+    match = document_match_run(order_id=order.pk)
+
+    assert match is not None
+    assert match.codes == codes
+    assert match.computed_tax is not None
+    assert match.computed_tax > order.taxes
