@@ -181,17 +181,18 @@ def test_an_order_goes_from_listing_to_delivery_with_a_signed_webhook_for_every_
     )  # fmt: skip
     assert response.status_code == 201, response.text
     order = response.json()
-    # Goods 49.00 + freight 12.00 (1.24 kg flies at the minimum charge); no tariff line is
-    # loaded, so customs' quote assesses no tax.
+    # Goods 49.00 + freight 12.00 (1.24 kg flies at the minimum charge) + CBEC taxes: at 8 CNY
+    # per EUR, (392 + 96) CNY x 13 % VAT x 70 % = 44.41 CNY = 5.55 EUR.
     assert (order["status"], order["total"], order["freight"]) == ("placed", "49.00", "12.00")
-    assert order["amount_due"] == "61.00"
+    assert (order["taxes_in_tax_currency"], order["taxes"]) == ("44.41", "5.55")
+    assert order["amount_due"] == "66.55"
     order_id = order["id"]
     assert merchant.get("/marketplace/products/").json()["results"][0]["stock"] == 8
 
     # The payment provider confirms payment; customs gets the declaration in the same step.
     response = provider.post(
         f"/marketplace/orders/{order_id}/payments/",
-        {"transaction_id": "2026112522001400001", "amount": "61.00", "currency": "EUR",
+        {"transaction_id": "2026112522001400001", "amount": "66.55", "currency": "EUR",
          "payer_name": "Li Wei", "payer_id_number": BUYER},
     )  # fmt: skip
     assert response.status_code == 201, response.text
