@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from customs.models import RiskRule
 from customs.services import cbec_waybill_receive, document_match_run
 from marketplace.models import Order
 from tests.customs.test_admin_queue import DASHBOARD, officer_client
-from tests.marketplace.flows import Trade, declaration_of, pay, place
+from tests.marketplace.flows import Trade, clear, declaration_of, pay, place
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +60,34 @@ def test_a_declaration_still_waiting_for_its_waybill_says_what_came(trade):
     page = client.get(f"/admin/customs/declaration/{declaration_of(order).pk}/change/")
 
     assert "Waiting (received: order, payment)" in page.content.decode()
+
+
+def test_an_officer_can_send_three_document_anomalies_to_the_red_lane(trade, admin_client):
+    rule, _ = RiskRule.objects.get_or_create(
+        name="Three-document anomaly", defaults={"lane": "yellow", "document_mismatch": True}
+    )
+
+    saved = admin_client.post(
+        f"/admin/customs/riskrule/{rule.pk}/change/",
+        {
+            "name": rule.name,
+            "active": "on",
+            "lane": "red",
+            "hs_prefix": "",
+            "origin_country": "",
+            "value_currency": "EUR",
+            "min_value": "",
+            "min_unit_price": "",
+            "regime": "",
+            "merchant_trust": rule.merchant_trust,
+            "assessment_reason": "",
+            "document_mismatch": "on",
+            "note": rule.note,
+        },
+    )
+    order = mismatched(trade, "Wang Fang")
+    declaration = clear(order)
+
+    assert saved.status_code == 302
+    assert declaration.lane == "red"
+    assert declaration.status == "risk_assessed"
