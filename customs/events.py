@@ -38,6 +38,10 @@ IMPORT_DECLARATION_PREFIX = "customs.import_declaration."
 # declaration and read the export, with its MRN, from the API); what they act on is its exit:
 # confirmed, or missing 90 days after release (customs.services.exports).
 EXPORT_EXIT_MISSING = "customs.export.exit_missing"
+# The CBEC three-document match of an order (customs.services.document_match): data
+# `order_id`, `order_reference`, `status`, `codes`, `declaration_id`, `after_release`.
+DOCUMENTS_MATCHED = "customs.documents.matched"
+DOCUMENTS_MISMATCHED = "customs.documents.mismatched"
 EXPORT_EXIT_CONFIRMED = "customs.export.exit_confirmed"
 
 

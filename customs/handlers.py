@@ -9,6 +9,8 @@ from decimal import Decimal
 from customs import events as customs_events
 from customs.services import (
     DeclarationLineRequest,
+    cbec_order_document_receive,
+    cbec_payment_document_receive,
     declaration_submit,
     declaration_tax_cancel,
     export_declaration_file,
@@ -17,6 +19,7 @@ from ewtp.core.models import Organization
 from ewtp.events.bus import subscribe
 from ewtp.events.models import OutboxEvent
 from marketplace import events as marketplace_events
+from marketplace.cbec_documents import order_documents
 
 
 @subscribe(marketplace_events.ORDER_PAID)
@@ -31,6 +34,9 @@ def on_order_paid(event: OutboxEvent) -> None:
         consignee_name=str(order["buyer_name"]),
         destination_country=str(order["destination_country"]),
         currency=str(order["currency"]),
+        transport_costs=Decimal(str(order.get("freight", "0.00"))),
+        discount=Decimal(str(order.get("discount", "0.00"))),
+        exchange_rate=Decimal(str(order["cny_rate"])) if order.get("cny_rate") else None,
         lines=[
             DeclarationLineRequest(
                 hs_code=str(line["hs_code"]),
@@ -42,6 +48,16 @@ def on_order_paid(event: OutboxEvent) -> None:
             for line in order["lines"]
         ],
     )
+    if order["destination_country"] == "CN":
+        # GACC 2018 No. 194: the platform's order and the payment are two of the three
+        # documents a CBEC import is matched on; the carrier's waybill is the third.
+        documents = order_documents(order_id=uuid.UUID(str(order["id"])))
+        if documents is not None:
+            order_id = uuid.UUID(str(order["id"]))
+            cbec_order_document_receive(
+                order_id=order_id, order_reference=str(order["reference"]), order=documents[0]
+            )
+            cbec_payment_document_receive(order_id=order_id, payment=documents[1])
 
 
 @subscribe(customs_events.DECLARATION_RELEASED)

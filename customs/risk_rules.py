@@ -38,6 +38,8 @@ class DeclarationFacts:
     party_list_matches: Sequence[str]  # "kind:value" of each active entry a party matches
     merchant_trusted: bool
     assessment_reasons: frozenset[str]
+    # The codes of the three-document match when it found a mismatch (empty otherwise).
+    document_mismatches: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,10 @@ def rule_match(rule: RiskRule, facts: DeclarationFacts) -> str | None:
         if rule.assessment_reason not in facts.assessment_reasons:
             return None
         reasons.append(f"assessment: {rule.assessment_reason}")
+    if rule.document_mismatch:
+        if not facts.document_mismatches:
+            return None
+        reasons.append("three documents: " + ", ".join(sorted(facts.document_mismatches)))
     lines = _line_reasons(rule, facts)
     if lines is None:
         return None

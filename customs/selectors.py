@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Iterable
+from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import JSONField, OuterRef, Prefetch, QuerySet, Subquery
 
 from customs.models import (
     PARTNER_REGIMES,
     CommodityCode,
     Declaration,
     DeclarationStatus,
+    DocumentMatch,
+    DocumentMatchStatus,
     InformationRequest,
     InformationRequestAttachment,
 )
@@ -167,3 +171,39 @@ def released_filings_naming(
         )
         for declaration in released
     ]
+
+
+def document_mismatches_of(
+    *, declaration_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, frozenset[str]]:
+    """For each of these declarations whose order's three documents were found not to match,
+    the mismatch codes; declarations with no mismatch are left out. One query for any number of
+    declarations (the batched clearance asks for its whole batch)."""
+    ids = list(declaration_ids)
+    if not ids:
+        return {}
+    mismatch = DocumentMatch.objects.filter(
+        order_id=OuterRef("order_id"), status=DocumentMatchStatus.MISMATCHED
+    ).values("codes")[:1]
+    found = (
+        Declaration.objects.filter(pk__in=ids, order_id__isnull=False)
+        .annotate(mismatch_codes=Subquery(mismatch, output_field=JSONField()))
+        .filter(mismatch_codes__isnull=False)
+        .values_list("pk", "mismatch_codes")
+    )
+    return {pk: frozenset(codes) for pk, codes in found}
+
+
+def document_match_of(*, order_id: uuid.UUID) -> DocumentMatch | None:
+    """The three-document match of an order, if any document of it has arrived."""
+    return DocumentMatch.objects.filter(order_id=order_id).first()
+
+
+def document_mismatch_reasons(*, since: datetime | None = None) -> list[tuple[str, int]]:
+    """How many mismatched orders each mismatch code was found in (matched since `since`),
+    most frequent first, then by code."""
+    matches = DocumentMatch.objects.filter(status=DocumentMatchStatus.MISMATCHED)
+    if since is not None:
+        matches = matches.filter(matched_at__gte=since)
+    counts = Counter(code for codes in matches.values_list("codes", flat=True) for code in codes)
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))

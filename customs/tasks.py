@@ -127,3 +127,16 @@ def flag_missing_export_exits() -> int:
     """Daily (beat): exports released more than 90 days ago without a confirmed exit raise an
     alert, once each. A second run raises none."""
     return services.exports_flag_missing_exit()
+
+
+@shared_task(
+    name="customs.match_documents",
+    reject_on_worker_lost=True,
+    **transient_retries(max_retries=8, backoff_max=120),
+    soft_time_limit=30,
+    time_limit=60,
+)
+def match_documents(order_id: str) -> str | None:
+    """Match an order's CBEC documents (queued on each arrival). A second run changes nothing."""
+    match = services.document_match_run(order_id=uuid.UUID(order_id))
+    return None if match is None else match.status

@@ -29,12 +29,14 @@ from customs.models import (
     CommodityCode,
     Declaration,
     DeclarationLine,
+    DocumentMatchStatus,
     InformationRequest,
     InformationRequestAttachment,
     QuotaLedgerEntry,
     RuleHit,
     TariffLine,
 )
+from customs.selectors import document_match_of
 
 if TYPE_CHECKING:  # generic in the stubs only; Django's classes are not subscriptable at run time
     DeclarationAdminBase = admin.ModelAdmin[Declaration]
@@ -162,7 +164,7 @@ class DeclarationAdmin(DecisionActions, DeclarationAdminBase):
         "=mrn",
     ]
     date_hierarchy = "created_at"
-    readonly_fields = ["receipt", "exit_status"]
+    readonly_fields = ["receipt", "exit_status", "three_documents"]
     inlines = [
         DeclarationLineInline,
         DeclarationPartyInline,
@@ -201,6 +203,29 @@ class DeclarationAdmin(DecisionActions, DeclarationAdminBase):
     @admin.display(description="Exit")
     def exit_status(self, declaration: Declaration) -> str:
         return exit_display(declaration)
+
+    @admin.display(description="Three documents")
+    def three_documents(self, declaration: Declaration) -> str:
+        """The CBEC match of the order, payment and waybill, with each mismatch's code."""
+        if declaration.order_id is None:
+            return "—"
+        match = document_match_of(order_id=declaration.order_id)
+        if match is None:
+            return "No document received"
+        if match.status == DocumentMatchStatus.WAITING:
+            have = [
+                kind
+                for kind, document in (
+                    ("order", match.order_document),
+                    ("payment", match.payment_document),
+                    ("waybill", match.waybill_document),
+                )
+                if document is not None
+            ]
+            return f"Waiting (received: {', '.join(have)})"
+        if match.status == DocumentMatchStatus.MATCHED:
+            return f"Matched (waybill {match.waybill_number})"
+        return "Mismatched: " + "; ".join(f"{m['code']}: {m['detail']}" for m in match.mismatches)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

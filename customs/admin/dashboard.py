@@ -94,6 +94,11 @@ class ClearanceDashboardAdmin(DashboardAdminBase):
                 chart_id="rule-hits", title="Top rule hits, last 24 hours", rows=hits
             ),
             "mismatches": mismatches,
+            "mismatches_svg": horizontal_bars(
+                chart_id="document-mismatches",
+                title="Three-document mismatch reasons, last 24 hours",
+                rows=mismatches,
+            ),
             **(extra_context or {}),
         }
         return TemplateResponse(request, "admin/customs/dashboard.html", context)

@@ -25,8 +25,8 @@ class RiskRuleAdmin(RiskRuleAdminBase):
 
     list_display = ["name", "active", "lane", "hard_stop", "hs_prefix", "origin_country",
                     "min_value", "min_unit_price", "party_list_match", "merchant_trust",
-                    "assessment_reason", "updated_at"]  # fmt: skip
-    list_filter = ["active", "lane", "hard_stop", "merchant_trust"]
+                    "assessment_reason", "document_mismatch", "updated_at"]  # fmt: skip
+    list_filter = ["active", "lane", "hard_stop", "merchant_trust", "document_mismatch"]
     list_editable = ["active"]
     search_fields = ["name", "hs_prefix"]
     readonly_fields = ["created_at", "updated_at"]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from customs.api import filing_views, information_request_views, views
+from customs.api import document_views, filing_views, information_request_views, views
 
 urlpatterns = [
     path(
@@ -16,6 +16,16 @@ urlpatterns = [
         name="customs-declarations-validate",
     ),
     path("tax-quotes/", views.TaxQuoteCreateApi.as_view(), name="customs-tax-quotes"),
+    path(
+        "cbec-waybills/",
+        document_views.CbecWaybillCreateApi.as_view(),
+        name="customs-cbec-waybills",
+    ),
+    path(
+        "cbec-waybills/<uuid:order_id>/",
+        document_views.CbecWaybillDetailApi.as_view(),
+        name="customs-cbec-waybill",
+    ),
     path(
         "declarations/<uuid:declaration_id>/",
         views.DeclarationDetailApi.as_view(),

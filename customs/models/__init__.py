@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Length
 from django.utils import timezone
 
+from customs.models.documents import DocumentMatch, DocumentMatchStatus
 from customs.models.risk import (
     Lane,
     MerchantTrust,
@@ -245,7 +247,27 @@ class Declaration(models.Model):
     currency = models.CharField(max_length=3)
     total_value = models.DecimalField(max_digits=14, decimal_places=2)
     transport_costs = models.DecimalField(
-        max_digits=14, decimal_places=2, default=0, help_text="To the EU border, in `currency`"
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        help_text="Freight to the border (EU) or to the port of entry (China), in `currency`",
+    )
+    # A marketplace order's declaration: the campaign discount already off the line values, and
+    # the ECB rate the order was priced at, which its assessment uses, so the taxes it computes
+    # are the ones the buyer paid, to the fen (see docs/customs.md, "Three-document match").
+    discount = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        db_default=Decimal("0.00"),
+        help_text="Already off the line values",
+    )
+    declared_exchange_rate = models.DecimalField(
+        max_digits=18,
+        decimal_places=8,
+        null=True,
+        blank=True,
+        help_text="The order's rate into the assessment currency; the reference rate if empty",
     )
     ioss_number = models.CharField(
         max_length=12, blank=True, help_text="One per consignment; fixed once released"
@@ -519,6 +541,8 @@ __all__ = [
     "DeclarationParty",
     "DeclarationStatus",
     "DeclarationVersion",
+    "DocumentMatch",
+    "DocumentMatchStatus",
     "ExportExitAlert",
     "InformationRequest",
     "InformationRequestAttachment",

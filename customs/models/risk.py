@@ -145,6 +145,10 @@ class RiskRule(models.Model):
         choices=[(code.value, code.value) for code in ReasonCode],
         help_text="The tax assessment gave this reason (e.g. TARIFF_CODE_UNKNOWN)",
     )
+    document_mismatch = models.BooleanField(
+        default=False,
+        help_text="Three-document anomaly: the order, payment and waybill do not match",
+    )
     note = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

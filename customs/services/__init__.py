@@ -36,6 +36,12 @@ from customs.services.declarations import (
     declaration_findings,
     declaration_submit,
 )
+from customs.services.document_match import (
+    cbec_order_document_receive,
+    cbec_payment_document_receive,
+    cbec_waybill_receive,
+    document_match_run,
+)
 from customs.services.exports import (
     EXIT_WINDOW,
     EXPORT_COUNTRY,
@@ -105,6 +111,9 @@ __all__ = [
     "audit_chain_verify",
     "audit_record",
     "audit_record_many",
+    "cbec_order_document_receive",
+    "cbec_payment_document_receive",
+    "cbec_waybill_receive",
     "commodity_codes_load",
     "declaration_amend",
     "declaration_assess",
@@ -125,6 +134,7 @@ __all__ = [
     "declaration_tax_request",
     "declarations_clear_batch",
     "declarations_dispatch_waiting",
+    "document_match_run",
     "export_declaration_file",
     "export_reference",
     "exports_flag_missing_exit",

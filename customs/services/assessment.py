@@ -52,9 +52,15 @@ def declaration_tax_request(
     on = acceptance_date_at(regime, declaration.created_at)
     pack = select_rule_pack(jurisdiction=regime.jurisdiction, regime=regime, on=on)
     currency = declaration.currency if pack is None else pack.currency
-    rate = exchange_rates.rate(declaration.currency, currency, on)
+    # A marketplace order's declaration is assessed at the rate the order was priced at, so it
+    # reproduces the taxes the buyer paid; other filings at the acceptance date's reference rate.
+    rate = (
+        declaration.declared_exchange_rate
+        if declaration.declared_exchange_rate is not None and declaration.currency != currency
+        else exchange_rates.rate(declaration.currency, currency, on)
+    )
     # Brokers' EU filings carry the transport to the EU border (freight) and maybe an IOSS
-    # number; a marketplace order's declaration carries neither.
+    # number; a marketplace order's declaration carries the order's freight.
     request = tax_quote_request_build(
         regime=regime,
         destination_country=declaration.destination_country,

@@ -88,9 +88,14 @@ def declaration_submit(
     destination_country: str,
     currency: str,
     lines: Sequence[DeclarationLineRequest],
+    transport_costs: Decimal = Decimal("0.00"),
+    discount: Decimal = Decimal("0.00"),
+    exchange_rate: Decimal | None = None,
 ) -> Declaration:
     """File the declaration for a paid order and queue its clearance. One declaration per
-    order: filing the same order again returns the first one."""
+    order: filing the same order again returns the first one. The order's freight is its
+    transport costs; its discount is already off the line values; `exchange_rate`, the rate
+    the order was priced at, is the one its assessment uses."""
     existing = Declaration.objects.filter(order_id=order_id).first()
     if existing is not None:
         return existing
@@ -110,6 +115,9 @@ def declaration_submit(
         destination_country=destination_country,
         currency=currency,
         total_value=sum(values, Decimal("0.00")),
+        transport_costs=transport_costs,
+        discount=discount,
+        declared_exchange_rate=exchange_rate,
     )
     DeclarationLine.objects.bulk_create(
         [

@@ -31,6 +31,7 @@ from customs.risk_rules import (
     rules_evaluate,
     sampled,
 )
+from customs.selectors import document_mismatches_of
 from customs.services.audit import SYSTEM, audit_record
 
 SAMPLE = "Random sample"
@@ -78,9 +79,11 @@ def facts_build(
     lines: Sequence[DeclarationLine],
     trusted: bool,
     party_entries: set[tuple[str, str]],
+    document_mismatches: frozenset[str] = frozenset(),
 ) -> DeclarationFacts:
     """What the rules look at, from data in memory: the single clearance reads it for one
-    declaration, the batched one for many at once."""
+    declaration, the batched one for many at once (`document_mismatches` from
+    `customs.selectors.document_mismatches_of`, one query for the batch)."""
     return DeclarationFacts(
         regime=declaration.regime,
         currency=declaration.currency,
@@ -92,6 +95,7 @@ def facts_build(
         party_list_matches=_party_list_matches(party_list_wanted(declaration), party_entries),
         merchant_trusted=trusted,
         assessment_reasons=frozenset(r["code"] for r in declaration.assessment_reasons or []),
+        document_mismatches=document_mismatches,
     )
 
 
@@ -110,6 +114,9 @@ def declaration_facts(declaration: Declaration) -> DeclarationFacts:
         lines=list(declaration.lines.all()),
         trusted=declaration.merchant_id in merchants_trusted([declaration.merchant_id]),
         party_entries=party_list_entries(v for _, v in party_list_wanted(declaration)),
+        document_mismatches=document_mismatches_of(declaration_ids=[declaration.pk]).get(
+            declaration.pk, frozenset()
+        ),
     )
 
 

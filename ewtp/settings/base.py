@@ -270,6 +270,9 @@ ORDER_PAYMENT_WINDOW = timedelta(minutes=env_int("ORDER_PAYMENT_WINDOW_MINUTES",
 # MerchantCommission), and the payment provider's fee passed on to merchants, in percent.
 MARKETPLACE_COMMISSION_PERCENT = env_str("MARKETPLACE_COMMISSION_PERCENT", "8.00")
 PAYMENT_FEE_PERCENT = env_str("PAYMENT_FEE_PERCENT", "0.00")
+# The CBEC three-document match: how far (a fraction) the tax an order declares may be from the
+# tax customs computes (customs.services.document_match).
+CBEC_TAX_TOLERANCE = env_str("CBEC_TAX_TOLERANCE", "0.05")
 # Officers' review queue: hours a declaration may wait per lane before it shows as overdue,
 # and the default deadline of a request for information.
 CUSTOMS_REVIEW_SLA_HOURS = {"red": 4, "yellow": 8, "blue": 24, "green": 24}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -12,6 +13,8 @@ from django.utils import timezone
 from ewtp.core.models import Organization
 from ewtp.core.money import Money
 from marketplace.models.products import COUNTRY_PATTERN, Product, ProductVariant
+
+ZERO = Decimal("0.00")
 
 IATA_PATTERN = r"^[A-Z]{3}$"
 
@@ -96,6 +99,25 @@ class QuotaState(models.TextChoices):
     RETURNED = "returned", "Given back: the goods were returned"
 
 
+def _money(max_digits: int, **kwargs: Any) -> models.DecimalField[Decimal, Decimal]:
+    """An amount that is 0 unless set, also for rows written by plain SQL."""
+    return models.DecimalField(
+        max_digits=max_digits, decimal_places=2, default=ZERO, db_default=ZERO, **kwargs
+    )
+
+
+def _sum_of(*fields: str, max_digits: int) -> models.GeneratedField:
+    """An amount the database computes as the sum of others, so it can never disagree."""
+    expression: Any = models.F(fields[0])
+    for name in fields[1:]:
+        expression = expression + models.F(name)
+    return models.GeneratedField(
+        expression=expression,
+        output_field=models.DecimalField(max_digits=max_digits, decimal_places=2),
+        db_persist=True,
+    )
+
+
 class Checkout(models.Model):
     """What a buyer bought in one go through a marketplace, from one or more merchants. It is
     split into one order per merchant (customs and logistics work on those); the orders'
@@ -123,6 +145,16 @@ class Checkout(models.Model):
     total = models.DecimalField(max_digits=14, decimal_places=2)
     presentment_currency = models.CharField(max_length=3)
     presentment_total = models.DecimalField(max_digits=16, decimal_places=2)
+    # What the buyer pays: the goods (`total`) + freight + import taxes, summed over the orders,
+    # in both currencies. The database computes the amounts due, so they always add up.
+    freight = _money(14)
+    taxes = _money(14)
+    amount_due = _sum_of("total", "freight", "taxes", max_digits=16)
+    presentment_freight = _money(16)
+    presentment_taxes = _money(16)
+    presentment_amount_due = _sum_of(
+        "presentment_total", "presentment_freight", "presentment_taxes", max_digits=18
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -170,11 +202,27 @@ class Order(models.Model):
     destination_country = models.CharField(max_length=2)
     destination_airport = models.CharField(max_length=3, help_text="IATA code")
     currency = models.CharField(max_length=3, help_text="The merchant's currency: what is paid")
-    total = models.DecimalField(max_digits=14, decimal_places=2)
+    total = models.DecimalField(
+        max_digits=14, decimal_places=2, help_text="The goods, net of campaign discounts"
+    )
+    # What the buyer pays: goods (net of `discount`) + freight + import taxes, all in
+    # `currency`. The taxes are customs' quote for a CBEC order (`tax_currency` amounts as
+    # customs computes them, `taxes` their equivalent in the order currency); none elsewhere.
+    discount = _money(14, help_text="Already off `total`")
+    freight = _money(14)
+    taxes = _money(14)
+    amount_due = _sum_of("total", "freight", "taxes", max_digits=16)
+    tax_currency = models.CharField(max_length=3, blank=True, default="", db_default="")
+    taxes_in_tax_currency = _money(14)
     presentment_currency = models.CharField(
         max_length=3, help_text="The currency the buyer was shown; the lines carry the rates"
     )
     presentment_total = models.DecimalField(max_digits=16, decimal_places=2)
+    presentment_freight = _money(16)
+    presentment_taxes = _money(16)
+    presentment_amount_due = _sum_of(
+        "presentment_total", "presentment_freight", "presentment_taxes", max_digits=18
+    )
     status = models.CharField(
         max_length=32, choices=OrderStatus.choices, default=OrderStatus.PLACED, db_index=True
     )
@@ -204,10 +252,16 @@ class Order(models.Model):
                 fields=["checkout", "merchant"], name="order_one_per_merchant_per_checkout"
             ),
             models.CheckConstraint(condition=models.Q(total__gte=0), name="order_total_gte_0"),
+            models.CheckConstraint(
+                condition=models.Q(discount__gte=0, freight__gte=0, taxes__gte=0),
+                name="order_amounts_gte_0",
+            ),
             # Refunds can never exceed captures; the service checks it under lock, this holds.
             models.CheckConstraint(
-                condition=models.Q(refunded_total__gte=0, refunded_total__lte=models.F("total")),
-                name="order_refunded_within_total",
+                condition=models.Q(
+                    refunded_total__gte=0, refunded_total__lte=models.F("amount_due")
+                ),
+                name="order_refunded_within_amount_due",
             ),
             models.CheckConstraint(
                 condition=models.Q(destination_airport__regex=IATA_PATTERN),
@@ -225,6 +279,11 @@ class Order(models.Model):
     @property
     def amount(self) -> Money:
         return Money(self.total, self.currency)
+
+    @property
+    def gross_goods(self) -> Decimal:
+        """The goods before campaign discounts."""
+        return self.total + self.discount
 
     def can_move_to(self, status: str) -> bool:
         return status in ORDER_TRANSITIONS[self.status]

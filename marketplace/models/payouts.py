@@ -39,8 +39,9 @@ class PayoutStatus(models.TextChoices):
 
 class PayoutStatement(models.Model):
     """One merchant's money for one calendar month (UTC) in one currency: what buyers paid
-    (captured in the month), less what went back (refunded in the month), less the platform's
-    commission and the payment fees. Every total is the sum of its lines, to the cent."""
+    (captured in the month), less the freight and taxes in it (withheld for the carrier and
+    customs), less what went back (refunded in the month), less the platform's commission and
+    the payment fees. Every total is the sum of its lines, to the cent."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     merchant = models.ForeignKey(
@@ -52,6 +53,12 @@ class PayoutStatement(models.Model):
     commission_rate_percent = models.DecimalField(max_digits=5, decimal_places=2)
     payment_fee_percent = models.DecimalField(max_digits=5, decimal_places=2)
     gross_captured = models.DecimalField(max_digits=16, decimal_places=2)
+    withheld = models.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        default=0,
+        help_text="Freight and import taxes in the captures: the carrier's and customs' money",
+    )
     refunds = models.DecimalField(max_digits=16, decimal_places=2)
     commission = models.DecimalField(max_digits=16, decimal_places=2)
     payment_fees = models.DecimalField(max_digits=16, decimal_places=2)
@@ -72,6 +79,7 @@ class PayoutStatement(models.Model):
             models.CheckConstraint(
                 condition=models.Q(
                     net_payout=models.F("gross_captured")
+                    - models.F("withheld")
                     - models.F("refunds")
                     - models.F("commission")
                     - models.F("payment_fees")
@@ -91,6 +99,13 @@ class PayoutLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="+")
     reference = models.CharField(max_length=64)
     captured = models.DecimalField(max_digits=14, decimal_places=2)
+    # What the order's goods were before and after discounts, for the merchant's reading: the
+    # goods before campaign discounts, and the part of the discount the merchant funds.
+    gross_goods = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    merchant_discount = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    # Freight and taxes withheld from the capture (given back, negative, when a refund makes
+    # the buyer whole: the carrier and customs were not owed them after all).
+    withheld = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     refunded = models.DecimalField(max_digits=14, decimal_places=2)
     commission = models.DecimalField(max_digits=14, decimal_places=2)
     payment_fee = models.DecimalField(max_digits=14, decimal_places=2)
@@ -108,6 +123,7 @@ class PayoutLine(models.Model):
             models.CheckConstraint(
                 condition=models.Q(
                     net=models.F("captured")
+                    - models.F("withheld")
                     - models.F("refunded")
                     - models.F("commission")
                     - models.F("payment_fee")

@@ -1,6 +1,8 @@
 """Placing a checkout: one buyer's purchase from one or more merchants, split into one order per
-merchant. Placement prices the lines, reserves the stock and, for China, checks the buyer's
-CBEC limits with customs and reserves the buyer's annual quota; all of it or nothing."""
+merchant. Placement prices the lines (campaign discounts off), reserves the stock, charges each
+order's air freight and, for China, asks customs once for the buyer's CBEC limits and the
+order's taxes and reserves the buyer's annual quota; all of it or nothing. What the buyer pays
+for an order is its amount due: goods + freight + taxes."""
 
 from __future__ import annotations
 
@@ -21,11 +23,11 @@ from customs.services import (
     tax_quote_compute,
     tax_quote_request_build,
 )
-from customs.taxes import ReasonCode, Regime
+from customs.taxes import ReasonCode, Regime, TaxQuote
 from ewtp.core.errors import Conflict, DomainError, PermissionDenied
 from ewtp.core.models import Organization, OrganizationKind
 from ewtp.core.money import round_half_up
-from logistics.selectors import destination_is_served
+from logistics.selectors import destination_is_served, freight_quote
 from marketplace import buyer_identity
 from marketplace.allocation import allocate
 from marketplace.models import (
@@ -45,6 +47,7 @@ from marketplace.services.campaigns import (
     campaign_discounts,
     order_line_discount_record,
 )
+from marketplace.services.landed_cost import chargeable_weight_kg
 from marketplace.services.orders import _publish_order_event
 
 MAX_LINES = 100
@@ -255,14 +258,43 @@ def _cny_rate(currency: str, on: datetime) -> Rate:
         raise
 
 
-def _cbec_admit(
-    *, order: Order, lines: list[_Priced], sealed: buyer_identity.SealedId, number: str
-) -> None:
-    """Ask customs whether the buyer's CBEC limits allow this order (the engine works in CNY,
-    so the goods are converted at the stored ECB rate, kept on the order), then reserve its
-    dutiable value in the buyer's annual quota. Two orders racing for the last room: the quota
-    ledger's lock lets exactly one through."""
-    rate = _cny_rate(order.currency, order.created_at)
+def _freight(*, lines: list[_Priced], destination_airport: str, currency: str, on: date) -> Decimal:
+    """The air freight of one merchant's consignment, as the landed-cost quote prices it (the
+    chargeable weight at the rate in force), in the order currency."""
+    weight = chargeable_weight_kg((p.product, p.request.quantity) for p in lines)
+    charge = freight_quote(
+        destination_airport=destination_airport, chargeable_weight_kg=weight, on=on
+    )
+    rate = conversion_rate(base=charge.currency, quote=currency, on=on)
+    return round_half_up(charge.amount * rate.rate)
+
+
+@dataclass(frozen=True, slots=True)
+class _CbecTaxes:
+    """Customs' CBEC quote of one order as it will be declared, and its taxes in the order
+    currency (each line's tax converted on its own, as the landed-cost quote shows them)."""
+
+    quote: TaxQuote
+    rate: Rate
+    acceptance_date: date
+    taxes: Decimal
+
+
+def _cbec_quote(
+    *,
+    merchant: Organization,
+    lines: list[_Priced],
+    freight: Decimal,
+    currency: str,
+    number: str,
+    at: datetime,
+) -> _CbecTaxes:
+    """Ask customs whether the buyer's CBEC limits allow this order and what its taxes are. The
+    request is the one the declaration will make (customs.services.assessment): each line's
+    value net of discount, converted at the order's ECB rate and divided by its quantity,
+    rounded half-up, and the freight converted the same way; so the assessment reproduces
+    these taxes to the fen."""
+    rate = _cny_rate(currency, at)
     request = tax_quote_request_build(
         regime=Regime.CN_CBEC,
         destination_country=CHINA,
@@ -272,26 +304,43 @@ def _cbec_admit(
                 code=line.product.hs_code,
                 description=line.product.title,
                 quantity=line.request.quantity,
-                unit_price=round_half_up(line.unit_price * rate.rate),
+                unit_price=round_half_up(line.line_total * rate.rate / line.request.quantity),
             )
             for line in lines
         ],
+        freight=round_half_up(freight * rate.rate),
     )
     quote = tax_quote_compute(request=request, buyer_id_number=number)
     for reason in quote.reasons:
         if reason.code in LIMIT_REASONS:
             raise DomainError(
-                f"{order.merchant.slug}: {reason.detail}",
+                f"{merchant.slug}: {reason.detail}",
                 code=str(reason.code),
                 field=LIMIT_REASONS[reason.code],
             )
-    value = quote.customs_value
+    back = conversion_rate(base=CNY, quote=currency, on=at.date()).rate
+    taxes = sum(
+        (
+            round_half_up(line.duty * back)
+            + round_half_up(line.excise * back)
+            + round_half_up(line.vat * back)
+            for line in quote.lines
+        ),
+        Decimal("0.00"),
+    )
+    return _CbecTaxes(quote, rate, request.acceptance_date, taxes)
+
+
+def _cbec_reserve(*, order: Order, cbec: _CbecTaxes, sealed: buyer_identity.SealedId) -> None:
+    """Reserve the order's dutiable value in the buyer's annual quota. Two orders racing for
+    the last room: the quota ledger's lock lets exactly one through."""
+    value = cbec.quote.customs_value
     if value > 0:
         try:
             quota_reserve(
                 buyer_key=sealed.key,
                 amount=value,
-                on=request.acceptance_date,
+                on=cbec.acceptance_date,
                 declaration_ref=str(order.pk),
             )
         except QuotaExceeded as exc:
@@ -303,9 +352,9 @@ def _cbec_admit(
             ) from None
     Order.objects.filter(pk=order.pk).update(
         cbec_value_cny=value,
-        cny_rate=rate.rate,
-        cny_rate_date=rate.date,
-        quota_year=request.acceptance_date.year,
+        cny_rate=cbec.rate.rate,
+        cny_rate_date=cbec.rate.date,
+        quota_year=cbec.acceptance_date.year,
         quota_state=QuotaState.RESERVED if value > 0 else QuotaState.NONE,
     )
 
@@ -342,11 +391,13 @@ def checkout_place(
     presentment_currency: str | None = None,
 ) -> Checkout:
     """Place a buyer's checkout with one or more approved merchants: one order per merchant,
-    whose totals add up to the checkout's in the order currency and in the buyer's
-    (`presentment_currency`, converted once at the day's ECB rate and split by largest
-    remainder). All or nothing: one line short of stock, or one order over the buyer's CBEC
-    limits, refuses everything. References are unique per marketplace. Orders to China need
-    the buyer's PRC ID number; it is kept encrypted, keyed and masked, never in the clear."""
+    each owing goods + freight + taxes, whose amounts add up to the checkout's in the order
+    currency and in the buyer's (`presentment_currency`: the amount due converted once at the
+    day's ECB rate and split by largest remainder). A destination without a freight rate in
+    force is `no_freight_rate`. All or nothing: one line short of stock, or one order over the
+    buyer's CBEC limits, refuses everything. References are unique per marketplace. Orders to
+    China need the buyer's PRC ID number; it is kept encrypted, keyed and masked, never in
+    the clear."""
     if marketplace.kind != OrganizationKind.MARKETPLACE:
         raise PermissionDenied("Only marketplaces place orders.", code="not_a_marketplace")
     _validate_lines(lines)
@@ -393,10 +444,40 @@ def checkout_place(
     for priced_line in sorted(every_line, key=lambda p: (str(p.product.pk), p.sku)):
         _reserve_stock(line=priced_line)
 
-    order_totals = [sum((p.line_total for p in ls), Decimal("0.00")) for ls in priced.values()]
-    total = sum(order_totals, Decimal("0.00"))
-    presentment_total = round_half_up(total * rate.rate)
-    presentment_order_totals = allocate(presentment_total, order_totals)
+    zero = Decimal("0.00")
+    goods = {slug: sum((p.line_total for p in ls), zero) for slug, ls in priced.items()}
+    freight = {
+        slug: _freight(
+            lines=ls, destination_airport=destination_airport, currency=currency, on=now.date()
+        )
+        for slug, ls in priced.items()
+    }
+    cbec: dict[str, _CbecTaxes] = {}
+    if sealed is not None and destination_country == CHINA:
+        cbec = {
+            slug: _cbec_quote(
+                merchant=merchants[slug],
+                lines=ls,
+                freight=freight[slug],
+                currency=currency,
+                number=number,
+                at=now,
+            )
+            for slug, ls in priced.items()
+        }
+    taxes = {slug: cbec[slug].taxes if slug in cbec else zero for slug in priced}
+    due = {slug: goods[slug] + freight[slug] + taxes[slug] for slug in priced}
+    amount_due = sum(due.values(), zero)
+    # The buyer's currency: the amount due converted once, then split over the orders, and
+    # each order's share over its goods, freight and taxes, so every level adds up exactly.
+    presentment_amount_due = round_half_up(amount_due * rate.rate)
+    presentment_due = dict(
+        zip(priced, allocate(presentment_amount_due, list(due.values())), strict=True)
+    )
+    presentment_parts = {
+        slug: allocate(presentment_due[slug], [goods[slug], freight[slug], taxes[slug]])
+        for slug in priced
+    }
     try:
         with transaction.atomic():
             checkout = Checkout.objects.create(
@@ -410,9 +491,13 @@ def checkout_place(
                 destination_country=destination_country,
                 destination_airport=destination_airport,
                 currency=currency,
-                total=total,
+                total=sum(goods.values(), zero),
+                freight=sum(freight.values(), zero),
+                taxes=sum(taxes.values(), zero),
                 presentment_currency=rate.quote,
-                presentment_total=presentment_total,
+                presentment_total=sum((parts[0] for parts in presentment_parts.values()), zero),
+                presentment_freight=sum((parts[1] for parts in presentment_parts.values()), zero),
+                presentment_taxes=sum((parts[2] for parts in presentment_parts.values()), zero),
                 created_at=now,
             )
     except IntegrityError:
@@ -423,9 +508,8 @@ def checkout_place(
         ) from None
 
     orders: list[Order] = []
-    for (slug, merchant_lines), order_total, order_presentment in zip(
-        priced.items(), order_totals, presentment_order_totals, strict=True
-    ):
+    for slug, merchant_lines in priced.items():
+        presentment_goods, presentment_freight, presentment_taxes = presentment_parts[slug]
         order = Order.objects.create(
             checkout=checkout,
             marketplace=marketplace,
@@ -436,13 +520,22 @@ def checkout_place(
             destination_country=destination_country,
             destination_airport=destination_airport,
             currency=currency,
-            total=order_total,
+            total=goods[slug],
+            discount=sum(
+                (discounts[p.index].amount for p in merchant_lines if p.index in discounts), zero
+            ),
+            freight=freight[slug],
+            taxes=taxes[slug],
+            tax_currency=CNY if slug in cbec else "",
+            taxes_in_tax_currency=cbec[slug].quote.total_tax if slug in cbec else zero,
             presentment_currency=rate.quote,
-            presentment_total=order_presentment,
+            presentment_total=presentment_goods,
+            presentment_freight=presentment_freight,
+            presentment_taxes=presentment_taxes,
             created_at=now,
             updated_at=now,
         )
-        line_presentment = allocate(order_presentment, [p.line_total for p in merchant_lines])
+        line_presentment = allocate(presentment_goods, [p.line_total for p in merchant_lines])
         placed_lines = OrderLine.objects.bulk_create(
             OrderLine(
                 order=order,
@@ -470,14 +563,15 @@ def checkout_place(
             discount = discounts.get(priced_line.index)
             if discount is not None:
                 order_line_discount_record(order_line=placed_line, discount=discount)
-        if sealed is not None and destination_country == CHINA:
-            _cbec_admit(order=order, lines=merchant_lines, sealed=sealed, number=number)
+        if sealed is not None and slug in cbec:
+            _cbec_reserve(order=order, cbec=cbec[slug], sealed=sealed)
         OrderStatusChange.objects.create(
             order=order, from_status="", to_status=OrderStatus.PLACED, changed_at=now
         )
         orders.append(order)
     for order in orders:
         _publish_order_event(order)
+    checkout.refresh_from_db()  # the amounts due the database computed
     return checkout
 
 

@@ -17,7 +17,7 @@ into the buyer's currency on its own and rounded half-up; totals are sums of the
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -35,6 +35,7 @@ from logistics.selectors import destination_is_served, freight_quote
 from logistics.weights import round_up_to_half_kg, volumetric_weight_kg
 from marketplace.models import EURO, Order, OrderLandedCost, Product, ProductVariant
 from marketplace.selectors import Rate, conversion_rate, listing_get
+from marketplace.services.campaigns import campaign_discounts
 
 ZERO = Decimal("0.00")
 MAX_LINES = 100
@@ -77,7 +78,8 @@ class GoodsLineQuote:
     quantity: int
     unit_price: Decimal  # in the listing's currency, for this quantity (tiers apply)
     listing_currency: str
-    amount: Decimal  # the line in the buyer's currency
+    amount: Decimal  # the line in the buyer's currency, net of `discount`
+    discount: Decimal = ZERO  # a campaign's discount on the line, in the buyer's currency
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +166,14 @@ class _Line:
     variant: ProductVariant | None
     quantity: int
     unit_price: Decimal
+    # A running campaign's discount on the whole line, in the listing's currency, found by the
+    # function checkout applies (marketplace.services.campaigns.campaign_discounts).
+    discount: Decimal = ZERO
+
+    @property
+    def net_total(self) -> Decimal:
+        """What the buyer pays for the line in the listing's currency: checkout's line total."""
+        return round_half_up(self.unit_price * self.quantity) - self.discount
 
 
 @dataclass
@@ -262,18 +272,19 @@ def _lines(requests: Sequence[LandedCostLineRequest], country: str) -> list[_Lin
     return lines
 
 
-def _chargeable_weight_kg(lines: Sequence[_Line]) -> Decimal:
-    """IATA's chargeable weight of the consignment: gross or volumetric (units with all three
-    dimensions), the greater, up to the next half kilogram."""
-    gross = sum((line.product.weight_kg * line.quantity for line in lines), Decimal(0))
+def chargeable_weight_kg(goods: Iterable[tuple[Product, int]]) -> Decimal:
+    """IATA's chargeable weight of a consignment of (product, quantity): gross or volumetric
+    (units with all three dimensions), the greater, up to the next half kilogram. The quote
+    and order placement both weigh a consignment here, so they charge the same freight."""
+    gross = Decimal(0)
     volumetric = Decimal(0)
-    for line in lines:
-        p = line.product
+    for p, quantity in goods:
+        gross += p.weight_kg * quantity
         if p.length_cm is not None and p.width_cm is not None and p.height_cm is not None:
             volume = volumetric_weight_kg(
                 length_cm=p.length_cm, width_cm=p.width_cm, height_cm=p.height_cm
             )
-            volumetric += volume * line.quantity
+            volumetric += volume * quantity
     return round_up_to_half_kg(max(gross, volumetric))
 
 
@@ -281,11 +292,7 @@ def _regime(jurisdiction: str, lines: Sequence[_Line], rates: _Rates) -> Regime:
     if jurisdiction == "CN":
         return Regime.CN_CBEC
     intrinsic = sum(
-        (
-            rates.convert(line.unit_price, line.product.currency, EURO) * line.quantity
-            for line in lines
-        ),
-        ZERO,
+        (rates.convert(line.net_total, line.product.currency, EURO) for line in lines), ZERO
     )
     return Regime.EU_H7 if intrinsic <= H7_INTRINSIC_VALUE_LIMIT_EUR else Regime.EU_H1
 
@@ -307,7 +314,7 @@ def _consignment(
     jurisdiction = _jurisdiction(country)
     regime = _regime(jurisdiction, lines, rates)
     tax_currency = REGIME_CURRENCY[jurisdiction]
-    weight = _chargeable_weight_kg(lines)
+    weight = chargeable_weight_kg((line.product, line.quantity) for line in lines)
     freight = freight_quote(destination_airport=airport, chargeable_weight_kg=weight, on=rates.on)
     freight_in_tax_currency = rates.convert(freight.amount, freight.currency, tax_currency)
     codes = [_code(line.product, jurisdiction) for line in lines]
@@ -320,7 +327,13 @@ def _consignment(
                 code=code,
                 description=line.product.title,
                 quantity=line.quantity,
-                unit_price=rates.convert(line.unit_price, line.product.currency, tax_currency),
+                # Declared as checkout places the order and customs assesses it: the line's
+                # value net of discount, converted and divided by its quantity, half-up.
+                unit_price=round_half_up(
+                    line.net_total
+                    * rates.get(line.product.currency, tax_currency).rate
+                    / line.quantity
+                ),
             )
             for code, line in zip(codes, lines, strict=True)
         ],
@@ -358,9 +371,8 @@ def _consignment(
             quantity=line.quantity,
             unit_price=line.unit_price,
             listing_currency=line.product.currency,
-            amount=rates.convert(
-                round_half_up(line.unit_price * line.quantity), line.product.currency, currency
-            ),
+            amount=rates.convert(line.net_total, line.product.currency, currency),
+            discount=rates.convert(line.discount, line.product.currency, currency),
         )
         for line in lines
     )
@@ -407,6 +419,14 @@ def landed_cost_quote(
     _jurisdiction(destination_country)
     priced = _lines(lines, destination_country)
     rates = _Rates(on=timezone.now().date())
+    found = campaign_discounts(
+        destination_country=destination_country,
+        on=rates.on,
+        lines=[(line.product.pk, line.unit_price, line.quantity) for line in priced],
+    )
+    for line, discount in zip(priced, found, strict=True):
+        if discount is not None:
+            line.discount = discount.amount
     by_merchant: dict[uuid.UUID, list[_Line]] = {}
     for line in priced:
         by_merchant.setdefault(line.product.merchant_id, []).append(line)
@@ -458,6 +478,7 @@ def _consignment_json(quote: LandedCostQuote, consignment: ConsignmentQuote) -> 
                 "unit_price": money(g.unit_price),
                 "listing_currency": g.listing_currency,
                 "amount": money(g.amount),
+                "discount": money(g.discount),
             }
             for g in consignment.goods_lines
         ],

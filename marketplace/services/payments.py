@@ -85,9 +85,10 @@ def payment_confirm(
     payer_id_number: str | None = None,
 ) -> PaymentConfirmation:
     """Record that the buyer paid an order in full. Only the provider the order names may
-    confirm it (anything else is `unknown_order`, 404), for exactly the order total
-    (`payment_amount_mismatch`); confirming the same transaction again is a no-op. For an order
-    to China the payer's ID number is required and must be the buyer's; it is kept sealed."""
+    confirm it (anything else is `unknown_order`, 404), for exactly the amount due, goods +
+    freight + taxes (`payment_amount_mismatch`); confirming the same transaction again is a
+    no-op. For an order to China the payer's ID number is required and must be the buyer's;
+    it is kept sealed."""
     order = _payable_order(provider=provider, order_id=order_id)
     earlier = Payment.objects.filter(provider=provider, transaction_id=transaction_id).first()
     if earlier is not None:
@@ -108,9 +109,10 @@ def payment_confirm(
             code="payment_currency_mismatch",
             field="currency",
         )
-    if amount != order.total:
+    if amount != order.amount_due:
         raise DomainError(
-            f"The payment of {amount} does not match the order total of {order.total}.",
+            f"The payment of {amount} does not match the amount due of {order.amount_due} "
+            f"(goods {order.total} + freight {order.freight} + taxes {order.taxes}).",
             code="payment_amount_mismatch",
             field="amount",
         )

@@ -1,7 +1,9 @@
 """Commission and payout statements: per merchant, per calendar month (UTC), per currency.
 
 A statement counts money when it moved: payments captured in the month, refunds made in the
-month (a refund of last month's order lowers this month's payout). Every amount is computed per
+month (a refund of last month's order lowers this month's payout). The freight and import taxes
+in a capture are withheld (they are the carrier's and customs'), and given back in the month a
+refund makes the buyer whole; commission is on the goods only. Every amount is computed per
 order line and rounded half-up to the cent there; the statement's totals are the sums of its
 lines, so it reconciles to the cent by construction, and the database checks it does.
 """
@@ -16,16 +18,18 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from ewtp.core.errors import DomainError
 from ewtp.core.models import Organization, OrganizationKind
 from ewtp.core.money import round_half_up
 from marketplace.models import (
+    DiscountFunder,
     MerchantCommission,
     Order,
     OrderLine,
+    OrderLineDiscount,
     Payment,
     PayoutLine,
     PayoutStatement,
@@ -41,6 +45,9 @@ HUNDRED = Decimal(100)
 class _Figures:
     order: Order
     captured: Decimal
+    gross_goods: Decimal
+    merchant_discount: Decimal
+    withheld: Decimal
     refunded: Decimal
     commission: Decimal
     payment_fee: Decimal
@@ -50,11 +57,22 @@ class _Figures:
 
     @property
     def net(self) -> Decimal:
-        return self.captured - self.refunded - self.commission - self.payment_fee
+        return self.captured - self.withheld - self.refunded - self.commission - self.payment_fee
 
     def matches(self, line: PayoutLine) -> bool:
-        return (line.captured, line.refunded, line.commission, line.payment_fee) == (
+        return (
+            line.captured,
+            line.gross_goods,
+            line.merchant_discount,
+            line.withheld,
+            line.refunded,
+            line.commission,
+            line.payment_fee,
+        ) == (
             self.captured,
+            self.gross_goods,
+            self.merchant_discount,
+            self.withheld,
             self.refunded,
             self.commission,
             self.payment_fee,
@@ -124,18 +142,40 @@ def _figures(*, merchant: Organization, month: date) -> dict[str, list[_Figures]
             "order_id", "exchange_rate", "exchange_rate_date"
         )
     }
+    merchant_funded = {
+        row["order_line__order_id"]: row["total"]
+        for row in OrderLineDiscount.objects.filter(
+            order_line__order__in=order_ids, funded_by=DiscountFunder.MERCHANT
+        )
+        .values("order_line__order_id")
+        .annotate(total=Sum("amount"))
+    }
+    # The refund that made an order whole in the month gives the withheld freight and taxes back.
+    made_whole = set(
+        Refund.objects.filter(order__in=order_ids, refunded_at__gte=start, refunded_at__lt=end)
+        .filter(order__refunded_total=F("order__amount_due"))
+        .values_list("order_id", flat=True)
+    )
     commission_percent = commission_rate(merchant=merchant)
     fee_percent = Decimal(settings.PAYMENT_FEE_PERCENT)
     by_currency: dict[str, list[_Figures]] = defaultdict(list)
     for order in orders:
         paid, back = captured[order.pk], refunded[order.pk]
+        pass_through = order.freight + order.taxes
+        withheld = (pass_through if paid else ZERO) - (
+            pass_through if order.pk in made_whole else ZERO
+        )
         by_currency[order.currency].append(
             _Figures(
                 order=order,
                 captured=paid,
+                gross_goods=order.gross_goods if paid else ZERO,
+                merchant_discount=merchant_funded.get(order.pk, ZERO) if paid else ZERO,
+                withheld=withheld,
                 refunded=back,
-                # Commission is on what the merchant kept; a refund gives its share back.
-                commission=round_half_up((paid - back) * commission_percent / HUNDRED),
+                # Commission is on the goods the merchant kept: not on freight and taxes, and a
+                # refund gives its share back.
+                commission=round_half_up((paid - withheld - back) * commission_percent / HUNDRED),
                 # The provider's fee is on the capture and is not returned with a refund.
                 payment_fee=round_half_up(paid * fee_percent / HUNDRED),
                 presentment_currency=order.presentment_currency,
@@ -152,6 +192,7 @@ def _totals(figures: list[_Figures]) -> dict[str, Decimal]:
 
     return {
         "gross_captured": total("captured"),
+        "withheld": total("withheld"),
         "refunds": total("refunded"),
         "commission": total("commission"),
         "payment_fees": total("payment_fee"),
@@ -236,6 +277,9 @@ def _write(
             order=f.order,
             reference=f.order.reference,
             captured=f.captured,
+            gross_goods=f.gross_goods,
+            merchant_discount=f.merchant_discount,
+            withheld=f.withheld,
             refunded=f.refunded,
             commission=f.commission,
             payment_fee=f.payment_fee,

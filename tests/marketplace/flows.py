@@ -24,7 +24,7 @@ from customs.services import (
 )
 from ewtp.core.models import Organization, OrganizationKind, User, UserRole
 from ewtp.core.services import organization_get_or_create
-from logistics.models import Airport, Flight, Shipment
+from logistics.models import Airport, Flight, FreightRate, Shipment
 from logistics.services import airport_upsert, flight_schedule
 from marketplace.buyer_identity import unseal
 from marketplace.ecb import EcbRate
@@ -132,6 +132,25 @@ def staff_user(role: str) -> User:
     )
 
 
+# The hub's air freight to every destination the tests fly to: 4.00 EUR per kg, at least 12.00
+# (so one box of pralines, 0.7 kg, pays the minimum). Placement charges it on every order.
+FREIGHT_PER_KG = Decimal("4.00")
+FREIGHT_MINIMUM = Decimal("12.00")
+
+
+def hub_freight_rate(iata: str) -> None:
+    """A freight rate to the airport in force since CNY_RATE_DAY, unless one is there already."""
+    FreightRate.objects.get_or_create(
+        destination_id=iata,
+        valid_from=CNY_RATE_DAY,
+        defaults={
+            "currency": "EUR",
+            "price_per_kg": FREIGHT_PER_KG,
+            "minimum_charge": FREIGHT_MINIMUM,
+        },
+    )
+
+
 def trade_setup() -> Trade:
     airport_upsert(
         iata="LGG",
@@ -151,6 +170,7 @@ def trade_setup() -> Trade:
         codes=[("180690", "Chocolate preparations n.e.s."), ("220300", "Beer made from malt")]
     )
     exchange_rates_load(rates=[EcbRate(date=CNY_RATE_DAY, currency="CNY", rate=CNY_RATE)])
+    hub_freight_rate(destination.iata)
     return Trade(
         marketplace=organization(OrganizationKind.MARKETPLACE),
         merchant=organization(OrganizationKind.MERCHANT),
@@ -216,6 +236,8 @@ def place(
     number of their own, so no test runs into another's CBEC allowance) unless told."""
     if buyer_id_number is None and country == "CN":
         buyer_id_number = resident_id()
+    if Airport.objects.filter(iata=airport).exists():
+        hub_freight_rate(airport)
     return order_place(
         marketplace=trade.marketplace,
         reference=reference or f"MP-{next(_references):06d}",
@@ -243,7 +265,7 @@ def pay(trade: Trade, order: Order, *, transaction_id: str | None = None) -> Ord
         provider=trade.provider,
         order_id=order.pk,
         transaction_id=transaction_id or f"TX-{order.reference}",
-        amount=order.total,
+        amount=order.amount_due,
         currency=order.currency,
         payer_name="Li Wei",
         payer_id_number=buyer_id_of(order),

@@ -27,7 +27,7 @@ def paid(trade: Trade, order: Order, at: datetime) -> Order:
         provider=trade.provider,
         order_id=order.pk,
         transaction_id=f"TX-{order.reference}",
-        amount=order.total,
+        amount=order.amount_due,
         currency=order.currency,
         paid_at=at,
         payer_name="Li Wei",

@@ -49,8 +49,9 @@ def test_the_detail_reconciles_order_by_order(trade: Trade, merchant_client: Cli
     assert page.status_code == 200
     html = page.content.decode()
     assert 'data-order="MP-OCT-1"' in html
-    # 3 x 24.50 captured; 7.5 % commission 5.51; 1.2 % fee 0.88
-    for figure in ("73.50", "5.51", "0.88"):
+    # 3 x 24.50 of goods + 12.00 of freight captured; the freight withheld; 7.5 % commission
+    # on the goods 5.51; 1.2 % fee on the capture 1.03
+    for figure in ("85.50", "73.50", "12.00", "5.51", "1.03"):
         assert f">{figure}<" in html
     assert f"{line.net}" in html
     assert f"{statement.net_payout} EUR" in html

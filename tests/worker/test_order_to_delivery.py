@@ -20,7 +20,13 @@ from ewtp.core.services import api_key_issue
 from logistics.services import airport_upsert, flight_schedule
 from marketplace.ecb import EcbRate
 from marketplace.services import exchange_rates_load
-from tests.marketplace.flows import CNY_RATE, CNY_RATE_DAY, organization, resident_id
+from tests.marketplace.flows import (
+    CNY_RATE,
+    CNY_RATE_DAY,
+    hub_freight_rate,
+    organization,
+    resident_id,
+)
 from tests.worker.conftest import Delivery, WebhookReceiver, signature_valid, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -36,6 +42,7 @@ MARKETPLACE_EVENTS = Counter(
         "marketplace.order.customs_submitted": 1,
         "customs.declaration.validated": 1,
         "customs.declaration.released": 1,
+        "customs.documents.matched": 1,
         "marketplace.order.cleared": 1,
         "logistics.shipment.created": 1,
         "marketplace.order.handed_to_logistics": 1,
@@ -49,6 +56,7 @@ MARKETPLACE_EVENTS = Counter(
 )
 CARRIER_EVENTS = Counter(
     {
+        "customs.documents.matched": 1,
         "logistics.shipment.routed": 1,
         "logistics.tracking_event.recorded": 4,
         "logistics.shipment.departed": 1,
@@ -107,7 +115,17 @@ def test_an_order_goes_from_listing_to_delivery_with_a_signed_webhook_for_every_
         ["orders:read", "orders:write", "declarations:read", "shipments:read", "webhooks:manage"],
     )  # fmt: skip
     provider = Partner(base, provider_org, ["payments:write"])
-    carrier = Partner(base, carrier_org, ["tracking:write", "shipments:read", "webhooks:manage"])
+    carrier = Partner(
+        base,
+        carrier_org,
+        [
+            "tracking:write",
+            "shipments:read",
+            "webhooks:manage",
+            "declarations:read",
+            "declarations:write",
+        ],
+    )
 
     # The hub's network: the earliest flight has closed, the next is full, the third fits.
     seed_commodity_codes()
@@ -117,6 +135,7 @@ def test_an_order_goes_from_listing_to_delivery_with_a_signed_webhook_for_every_
                    timezone_name="Europe/Brussels")  # fmt: skip
     hgh = airport_upsert(iata="HGH", name="Hangzhou Xiaoshan", city="Hangzhou", country="CN",
                          timezone_name="Asia/Shanghai")  # fmt: skip
+    hub_freight_rate("HGH")  # 4.00 EUR/kg, at least 12.00
     now = timezone.now()
     for number, departs, cutoff, capacity in [
         ("EW801", timedelta(hours=2), timedelta(hours=4), "1000"),  # cut-off passed
@@ -162,14 +181,18 @@ def test_an_order_goes_from_listing_to_delivery_with_a_signed_webhook_for_every_
     )  # fmt: skip
     assert response.status_code == 201, response.text
     order = response.json()
-    assert (order["status"], order["total"]) == ("placed", "49.00")
+    # Goods 49.00 + freight 12.00 (1.24 kg flies at the minimum charge) + CBEC taxes: at 8 CNY
+    # per EUR, (392 + 96) CNY x 13 % VAT x 70 % = 44.41 CNY = 5.55 EUR.
+    assert (order["status"], order["total"], order["freight"]) == ("placed", "49.00", "12.00")
+    assert (order["taxes_in_tax_currency"], order["taxes"]) == ("44.41", "5.55")
+    assert order["amount_due"] == "66.55"
     order_id = order["id"]
     assert merchant.get("/marketplace/products/").json()["results"][0]["stock"] == 8
 
     # The payment provider confirms payment; customs gets the declaration in the same step.
     response = provider.post(
         f"/marketplace/orders/{order_id}/payments/",
-        {"transaction_id": "2026112522001400001", "amount": "49.00", "currency": "EUR",
+        {"transaction_id": "2026112522001400001", "amount": "66.55", "currency": "EUR",
          "payer_name": "Li Wei", "payer_id_number": BUYER},
     )  # fmt: skip
     assert response.status_code == 201, response.text
@@ -191,6 +214,26 @@ def test_an_order_goes_from_listing_to_delivery_with_a_signed_webhook_for_every_
     assert [d["to_status"] for d in declaration["decisions"]] == [
         "submitted", "validated", "released",
     ]  # fmt: skip
+
+    # The carrier sends its waybill; the match job (queue `clearance`) finds the order, the
+    # payment and the waybill agree.
+    response = carrier.post(
+        "/customs/cbec-waybills/",
+        {"order_id": order_id, "waybill_number": "784-20261125", "consignee_name": "Li Wei",
+         "consignee_address": "1 Binjiang Road, Hangzhou", "consignee_country": "CN"},
+    )  # fmt: skip
+    assert response.status_code == 202, response.text
+    match = wait_until(
+        lambda: (
+            m
+            if (m := carrier.get(f"/customs/cbec-waybills/{order_id}/").json())["status"]
+            != "waiting"
+            else None
+        ),
+        timeout=TIMEOUT,
+        what="the three-document match",
+    )
+    assert (match["status"], match["codes"]) == ("matched", [])
 
     # The routing job (queue `routing`) books the first flight that is open and has room.
     shipment = wait_until(

@@ -58,7 +58,10 @@ class GoodsLineOutput(serializers.Serializer[Any]):
     quantity = serializers.IntegerField()
     unit_price = MoneyAmountField(help_text="In the listing's currency, at this quantity")
     listing_currency = serializers.CharField()
-    amount = MoneyAmountField(help_text="The line in the buyer's currency")
+    amount = MoneyAmountField(help_text="The line in the buyer's currency, net of `discount`")
+    discount = MoneyAmountField(
+        help_text="A running campaign's discount on the line, as checkout applies it"
+    )
 
 
 class RateField(serializers.DecimalField):

@@ -121,9 +121,23 @@ class OrderOutput(serializers.Serializer[Any]):
     destination_country = serializers.CharField()
     destination_airport = serializers.CharField()
     currency = serializers.CharField()
-    total = MoneyAmountField()
+    total = MoneyAmountField(help_text="The goods, net of campaign discounts")
+    discount = MoneyAmountField(help_text="Campaign discounts, already off `total`")
+    freight = MoneyAmountField(help_text="Air freight from the hub to the destination airport")
+    taxes = MoneyAmountField(
+        help_text="Import taxes customs computes (China CBEC); 0 where none are collected here"
+    )
+    amount_due = MoneyAmountField(help_text="total + freight + taxes: what the payment must be")
+    tax_currency = serializers.CharField(help_text="The regime's currency of the taxes; '' if none")
+    taxes_in_tax_currency = MoneyAmountField(help_text="The taxes as customs computes them")
     presentment_currency = serializers.CharField()
     presentment_total = MoneyAmountField()
+    presentment_freight = MoneyAmountField()
+    presentment_taxes = MoneyAmountField()
+    presentment_amount_due = MoneyAmountField(
+        help_text="The buyer's share of the checkout's amount due in their currency; "
+        "presentment total + freight + taxes"
+    )
     refunded_total = MoneyAmountField(help_text="What was given back to the buyer so far")
     cbec_value_cny = MoneyAmountField(
         allow_null=True, help_text="China: the dutiable value counted in the buyer's CBEC quota"
@@ -178,8 +192,15 @@ class CheckoutOrderOutput(serializers.Serializer[Any]):
     id = serializers.UUIDField()
     merchant = serializers.CharField(source="merchant.slug")
     status = OrderStatusField()
-    total = MoneyAmountField()
+    total = MoneyAmountField(help_text="The goods, net of campaign discounts")
+    discount = MoneyAmountField()
+    freight = MoneyAmountField()
+    taxes = MoneyAmountField()
+    amount_due = MoneyAmountField(help_text="total + freight + taxes: what the payment must be")
     presentment_total = MoneyAmountField()
+    presentment_freight = MoneyAmountField()
+    presentment_taxes = MoneyAmountField()
+    presentment_amount_due = MoneyAmountField()
     refunded_total = MoneyAmountField()
     lines = OrderLineOutput(many=True)
 
@@ -196,9 +217,15 @@ class CheckoutOutput(serializers.Serializer[Any]):
     destination_country = serializers.CharField()
     destination_airport = serializers.CharField()
     currency = serializers.CharField()
-    total = MoneyAmountField(help_text="The sum of the orders' totals")
+    total = MoneyAmountField(help_text="The sum of the orders' totals (goods)")
+    freight = MoneyAmountField(help_text="The sum of the orders' freight")
+    taxes = MoneyAmountField(help_text="The sum of the orders' taxes")
+    amount_due = MoneyAmountField(help_text="total + freight + taxes: what the buyer pays")
     presentment_currency = serializers.CharField()
     presentment_total = MoneyAmountField(help_text="The sum of the orders' presentment totals")
+    presentment_amount_due = MoneyAmountField(
+        help_text="The amount due converted once at the day's ECB rate"
+    )
     orders = CheckoutOrderOutput(many=True, help_text="One order per merchant")
     created_at = serializers.DateTimeField()
 

@@ -13,9 +13,15 @@ from marketplace.models import PayoutStatus
 class PayoutLineOutput(serializers.Serializer[Any]):
     order_id = serializers.UUIDField()
     reference = serializers.CharField()
-    captured = MoneyAmountField()
+    captured = MoneyAmountField(help_text="What the buyer paid in the month: goods, freight, taxes")
+    gross_goods = MoneyAmountField(help_text="The goods before campaign discounts")
+    merchant_discount = MoneyAmountField(help_text="The campaign discount the merchant funds")
+    withheld = MoneyAmountField(
+        help_text="Freight and taxes withheld for the carrier and customs; negative when a "
+        "refund that makes the buyer whole gives them back"
+    )
     refunded = MoneyAmountField()
-    commission = MoneyAmountField()
+    commission = MoneyAmountField(help_text="On the goods only")
     payment_fee = MoneyAmountField()
     net = MoneyAmountField()
     presentment_currency = serializers.CharField()
@@ -41,11 +47,13 @@ class PayoutStatementOutput(serializers.Serializer[Any]):
         max_digits=5, decimal_places=2, coerce_to_string=True
     )
     gross_captured = MoneyAmountField()
+    withheld = MoneyAmountField(help_text="Freight and taxes: the carrier's and customs' money")
     refunds = MoneyAmountField()
     commission = MoneyAmountField()
     payment_fees = MoneyAmountField()
     net_payout = MoneyAmountField(
-        help_text="gross_captured - refunds - commission - payment_fees; the sum of the lines"
+        help_text="gross_captured - withheld - refunds - commission - payment_fees; the sum of "
+        "the lines"
     )
     built_at = serializers.DateTimeField()
     closed_at = serializers.DateTimeField(allow_null=True)

@@ -11,7 +11,7 @@ import pytest
 
 from customs.demo import seed_commodity_codes
 from customs.exchange_rates import ExchangeRateUnknown
-from customs.models import AuditEntry, DeclarationLine, DeclarationStatus
+from customs.models import AuditEntry, Declaration, DeclarationLine, DeclarationStatus
 from customs.services import (
     QuoteItem,
     audit_chain_verify,
@@ -65,16 +65,22 @@ def test_a_cleared_declaration_carries_its_assessment_in_cny(trade, tariff):
     assert rate > 1
     line = declaration.lines.get()
     unit = (D("24.50") * rate).quantize(D("0.01"))
+    # The order's 12.00 EUR of air freight to the port of entry is part of the dutiable value.
+    assert declaration.transport_costs == D("12.00")
+    freight = (D("12.00") * rate).quantize(D("0.01"))
     assert line.assessed_unit_price == unit
-    assert line.customs_value == 2 * unit
+    assert line.customs_value == 2 * unit + freight
     # CBEC: no duty; VAT = value x 13 % x 0.7, half-up to the fen
-    expected_vat = (2 * unit * D("0.091")).quantize(D("0.01"))
+    expected_vat = ((2 * unit + freight) * D("0.091")).quantize(D("0.01"))
     assert (line.duty, line.excise, line.vat) == (D("0.00"), D("0.00"), expected_vat)
     assert (declaration.customs_value, declaration.vat, declaration.total_tax) == (
-        2 * unit,
+        2 * unit + freight,
         expected_vat,
         expected_vat,
     )
+    # ... and it is the tax the buyer paid with the order, to the fen.
+    order.refresh_from_db()
+    assert order.taxes_in_tax_currency == declaration.total_tax
 
 
 def test_a_quote_of_the_same_goods_reproduces_the_assessment_to_the_cent(trade, tariff):
@@ -94,6 +100,9 @@ def test_a_quote_of_the_same_goods_reproduces_the_assessment_to_the_cent(trade, 
                 QuoteItem(line.hs_code, line.description, line.quantity, unit_price(line))
                 for line in lines
             ],
+            freight=(declaration.transport_costs * (declaration.exchange_rate or 0)).quantize(
+                D("0.01")
+            ),
         )
     )
 
@@ -134,6 +143,11 @@ def test_the_quote_api_reproduces_the_assessment_too(trade, tariff, make_org, pa
                 "destination_country": "CN",
                 "currency": "CNY",
                 "acceptance_date": declaration.acceptance_date.isoformat(),
+                "freight": str(
+                    (declaration.transport_costs * (declaration.exchange_rate or 0)).quantize(
+                        D("0.01")
+                    )
+                ),
                 "items": [
                     {
                         "code": line.hs_code,
@@ -179,6 +193,9 @@ def test_an_unknown_exchange_rate_is_recorded_not_crashed_on(trade, tariff, monk
 
     monkeypatch.setattr("customs.exchange_rates.EcbReferenceRates.rate", no_rate)
     order = pay(trade, place(trade))
+    # An order's declaration is assessed at the order's own rate; without one, the reference
+    # rate is looked up (as for partners' filings), and here there is none.
+    Declaration.objects.filter(order_id=order.pk).update(declared_exchange_rate=None)
 
     declaration = declaration_clear(declaration_id=declaration_of(order).pk)
 

@@ -66,6 +66,40 @@ def test_a_marketplace_places_a_checkout_split_by_merchant(trade, second, partne
     assert [o["total"] for o in merchant_view.json()["results"]] == ["9.99"]
 
 
+def test_the_checkout_shows_what_the_buyer_pays(trade, second, partner_client):
+    client = partner_client(trade.marketplace, scopes=["orders:write", "orders:read"])
+
+    checkout = client.post(
+        URL, body(trade, second, presentment_currency="CNY"), format="json"
+    ).json()
+
+    # Each merchant's consignment flies at the 12.00 minimum; no tariff line is held, so
+    # customs' quote assesses no tax. In yuan at 8: 82.99 EUR = 663.92 CNY, split by order.
+    by_merchant = {o["merchant"]: o for o in checkout["orders"]}
+    mine = by_merchant[trade.merchant.slug]
+    assert (mine["total"], mine["freight"], mine["taxes"], mine["amount_due"]) == (
+        "49.00",
+        "12.00",
+        "0.00",
+        "61.00",
+    )
+    assert (checkout["total"], checkout["freight"], checkout["amount_due"]) == (
+        "58.99",
+        "24.00",
+        "82.99",
+    )
+    assert checkout["presentment_amount_due"] == "663.92"
+    assert sum(Decimal(o["presentment_amount_due"]) for o in checkout["orders"]) == Decimal(
+        "663.92"
+    )
+    for order in checkout["orders"]:
+        assert Decimal(order["presentment_amount_due"]) == (
+            Decimal(order["presentment_total"])
+            + Decimal(order["presentment_freight"])
+            + Decimal(order["presentment_taxes"])
+        )
+
+
 @pytest.mark.parametrize(
     ("change", "field", "code"),
     [

@@ -20,7 +20,7 @@ def url(order_id):
 BUYER = resident_id(424242)
 BODY = {
     "transaction_id": "2026112522001400001",
-    "amount": "49.00",
+    "amount": "61.00",  # 49.00 of goods + 12.00 of freight
     "currency": "EUR",
     "payer_name": "Li Wei",
     "payer_id_number": BUYER,
@@ -35,7 +35,7 @@ def test_the_named_provider_confirms_payment(trade, partner_client):
     again = client.post(url(order.pk), BODY, format="json")
 
     assert response.status_code == 201, response.json()
-    assert response.json()["amount"] == "49.00"
+    assert response.json()["amount"] == "61.00"
     assert response.json()["order_status"] == "customs_submitted"
     assert again.status_code == 200
     assert again.json()["id"] == response.json()["id"]

@@ -22,7 +22,7 @@ OCTOBER = date(2026, 10, 1)
 def statement(trade, settings):
     settings.MARKETPLACE_COMMISSION_PERCENT = "8.00"
     settings.PAYMENT_FEE_PERCENT = "0.00"
-    order = pay(trade, place(trade))  # 49.00
+    order = pay(trade, place(trade))  # 49.00 of goods + 12.00 of freight
     Payment.objects.filter(order=order).update(paid_at=datetime(2026, 10, 3, tzinfo=UTC))
     (built,) = payout_statements_build(merchant=trade.merchant, month=OCTOBER)
     return built
@@ -36,14 +36,23 @@ def test_a_merchant_reads_its_statements_with_their_lines(trade, statement, part
 
     assert [s["id"] for s in listed] == [str(statement.pk)]
     assert detail["month"] == "2026-10"
-    assert (detail["gross_captured"], detail["commission"], detail["net_payout"]) == (
-        "49.00",
-        "3.92",
-        "45.08",
-    )
-    assert [(line["captured"], line["net"], line["exchange_rate"]) for line in detail["lines"]] == [
-        ("49.00", "45.08", "1.000000")
-    ]
+    # The freight is withheld for the carrier; 8 % commission on the goods only.
+    assert (
+        detail["gross_captured"],
+        detail["withheld"],
+        detail["commission"],
+        detail["net_payout"],
+    ) == ("61.00", "12.00", "3.92", "45.08")
+    assert [
+        (
+            line["captured"],
+            line["gross_goods"],
+            line["withheld"],
+            line["net"],
+            line["exchange_rate"],
+        )
+        for line in detail["lines"]
+    ] == [("61.00", "49.00", "12.00", "45.08", "1.000000")]
 
 
 def test_another_merchants_statement_is_not_found(trade, statement, partner_client):

@@ -14,7 +14,8 @@ from tests.marketplace.flows import pay, place, resident_id
 pytestmark = pytest.mark.django_db
 
 BUYER = resident_id(1357)
-BODY = {"transaction_id": "RF-2026-1", "amount": "49.00", "currency": "EUR", "reason": "lost"}
+# The order's 61.00: 49.00 of goods + 12.00 of freight.
+BODY = {"transaction_id": "RF-2026-1", "amount": "61.00", "currency": "EUR", "reason": "lost"}
 
 
 def url(order_id, action="refunds"):
@@ -37,7 +38,7 @@ def test_the_provider_refunds_a_delivered_order_in_full(trade, partner_client):
     assert response.status_code == 201, response.json()
     assert (response.json()["order_status"], response.json()["order_refunded_total"]) == (
         "refunded",
-        "49.00",
+        "61.00",
     )
     assert again.status_code == 200
     assert Refund.objects.count() == 1
@@ -49,7 +50,7 @@ def test_the_provider_refunds_a_delivered_order_in_full(trade, partner_client):
         ({"amount": "0.00"}, 400, "min_value", "amount"),
         ({"amount": 1.5}, 400, "invalid", "amount"),
         ({"reason": ""}, 400, "blank", "reason"),
-        ({"amount": "49.01"}, 409, "refund_exceeds_capture", "amount"),
+        ({"amount": "61.01"}, 409, "refund_exceeds_capture", "amount"),
         ({"currency": "USD"}, 422, "refund_currency_mismatch", "currency"),
     ],
 )
@@ -106,7 +107,7 @@ def test_a_marketplace_completes_its_delivered_order_and_only_its_own(
 def test_for_china_the_payer_must_be_the_buyer_and_is_shown_masked(trade, partner_client):
     order = place(trade, buyer_id_number=BUYER)
     client = partner_client(trade.provider, scopes=["payments:write"])
-    payment = {"transaction_id": "TX-9", "amount": "49.00", "currency": "EUR", "payer_name": "Li"}
+    payment = {"transaction_id": "TX-9", "amount": "61.00", "currency": "EUR", "payer_name": "Li"}
 
     missing = client.post(url(order.pk, "payments"), payment, format="json")
     stranger = client.post(

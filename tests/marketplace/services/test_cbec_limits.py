@@ -81,9 +81,11 @@ def test_placing_reserves_the_value_in_yuan_and_keeps_the_rate(trade, tariff):
 
     assert order.cny_rate == D("8.000000")
     assert order.cny_rate_date == date(2020, 1, 2)
-    assert order.cbec_value_cny == D("392.00")
+    # 2 x 24.50 EUR x 8 = 392 CNY of goods + 12.00 EUR of air freight x 8 = 96 CNY: freight to
+    # the port of entry is part of the dutiable value.
+    assert order.cbec_value_cny == D("488.00")
     assert order.quota_state == QuotaState.RESERVED
-    assert used() == D("392.00")
+    assert used() == D("488.00")
 
 
 def test_cancelling_releases_the_quota_and_a_second_cancel_changes_nothing(trade):
@@ -103,7 +105,7 @@ def test_clearance_commits_the_quota(trade):
 
     order.refresh_from_db()
     assert order.quota_state == QuotaState.COMMITTED
-    assert used() == D("392.00")  # a commit keeps the amount used
+    assert used() == D("488.00")  # a commit keeps the amount used (goods and freight)
 
 
 def test_a_refusal_by_customs_releases_the_quota(trade):

@@ -21,7 +21,7 @@ from marketplace.services import (
     checkout_place,
     product_price_tiers_set,
 )
-from tests.marketplace.flows import Trade, organization, product, resident_id
+from tests.marketplace.flows import Trade, hub_freight_rate, organization, product, resident_id
 
 pytestmark = pytest.mark.django_db
 
@@ -166,6 +166,7 @@ def test_outside_china_the_buyer_id_is_optional(trade):
     airport_upsert(
         iata="FRA", name="Frankfurt", city="Frankfurt", country="DE", timezone_name="Europe/Berlin"
     )
+    hub_freight_rate("FRA")
 
     checkout = place_checkout(
         trade,
@@ -177,6 +178,25 @@ def test_outside_china_the_buyer_id_is_optional(trade):
 
     assert checkout.buyer_id_masked == ""
     assert checkout.orders.get().cbec_value_cny is None
+
+
+def test_a_destination_without_a_freight_rate_is_refused(trade):
+    airport_upsert(
+        iata="FRA", name="Frankfurt", city="Frankfurt", country="DE", timezone_name="Europe/Berlin"
+    )
+
+    with pytest.raises(DomainError) as refused:
+        place_checkout(
+            trade,
+            [(trade.merchant.slug, "PRL-250", 1)],
+            buyer_id_number=None,
+            destination_country="DE",
+            destination_airport="FRA",
+        )
+
+    assert (refused.value.code, refused.value.field) == ("no_freight_rate", "destination_airport")
+    assert not Checkout.objects.exists()
+    assert Product.objects.get(sku="PRL-250").stock == 100
 
 
 def test_a_reference_is_placed_once(trade):

@@ -21,7 +21,7 @@ def confirm(trade, order, **overrides):
         "provider": trade.provider,
         "order_id": order.pk,
         "transaction_id": "TX-1",
-        "amount": order.total,
+        "amount": order.amount_due,
         "currency": order.currency,
         "payer_name": "Li Wei",
         "payer_id_number": buyer_id_of(order),
@@ -35,7 +35,8 @@ def test_a_full_payment_moves_the_order_on_and_files_its_declaration(trade):
     confirmation = confirm(trade, order)
 
     assert confirmation.created
-    assert confirmation.payment.amount == Decimal("49.00")
+    # 49.00 of goods + 12.00 of freight; no taxes (no tariff line held for the goods)
+    assert confirmation.payment.amount == Decimal("61.00") == order.amount_due
     assert confirmation.order.status == OrderStatus.CUSTOMS_SUBMITTED
     assert confirmation.order.paid_at is not None
     declaration = Declaration.objects.get(order_id=order.pk)
@@ -46,8 +47,9 @@ def test_a_full_payment_moves_the_order_on_and_files_its_declaration(trade):
 @pytest.mark.parametrize(
     ("overrides", "code", "field"),
     [
-        ({"amount": Decimal("48.99")}, "payment_amount_mismatch", "amount"),
-        ({"amount": Decimal("49.01")}, "payment_amount_mismatch", "amount"),
+        ({"amount": Decimal("60.99")}, "payment_amount_mismatch", "amount"),
+        ({"amount": Decimal("61.01")}, "payment_amount_mismatch", "amount"),
+        ({"amount": Decimal("49.00")}, "payment_amount_mismatch", "amount"),  # goods only
         ({"currency": "CNY"}, "payment_currency_mismatch", "currency"),
         ({"paid_at": timezone.now() + timedelta(hours=1)}, "paid_at_in_future", "paid_at"),
     ],

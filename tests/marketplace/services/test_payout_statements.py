@@ -59,9 +59,10 @@ def october(trade, settings):
     settings.MARKETPLACE_COMMISSION_PERCENT = "7.50"
     settings.PAYMENT_FEE_PERCENT = "1.20"
     product(trade, sku="BONBON-9", unit_price="3.33")
-    first = paid_in(trade, [("PRL-250", 3)], day=2)  # 73.50
-    second = paid_in(trade, [("BONBON-9", 7)], day=15)  # 23.31
-    third = paid_in(trade, [("PRL-250", 1), ("BONBON-9", 1)], day=31)  # 27.83
+    # Goods, each with 12.00 of freight (the minimum charge) and no taxes (no tariff line held).
+    first = paid_in(trade, [("PRL-250", 3)], day=2)  # 73.50 + 12.00
+    second = paid_in(trade, [("BONBON-9", 7)], day=15)  # 23.31 + 12.00
+    third = paid_in(trade, [("PRL-250", 1), ("BONBON-9", 1)], day=31)  # 27.83 + 12.00
     refund(trade, second, "10.01", "RF-1", in_october(20))
     return first, second, third
 
@@ -73,22 +74,34 @@ def test_a_statement_reconciles_to_the_cent(trade, october):
     assert len(lines) == 3
     for total, field in [
         ("gross_captured", "captured"),
+        ("withheld", "withheld"),
         ("refunds", "refunded"),
         ("commission", "commission"),
         ("payment_fees", "payment_fee"),
         ("net_payout", "net"),
     ]:
         assert getattr(statement, total) == sum(getattr(line, field) for line in lines)
-    assert statement.gross_captured == D("124.64") == sum(p.amount for p in Payment.objects.all())
+    assert statement.gross_captured == D("160.64") == sum(p.amount for p in Payment.objects.all())
+    # The freight is the carrier's: withheld, 3 x 12.00, and no commission is taken on it.
+    assert statement.withheld == D("36.00")
     assert statement.refunds == D("10.01") == sum(r.amount for r in Refund.objects.all())
-    # 7.5 % per order of what it kept: 5.51 + 1.00 + 2.09 (each rounded half-up)
+    # 7.5 % per order of the goods it kept: 5.51 + 1.00 + 2.09 (each rounded half-up)
     assert statement.commission == D("8.60")
-    # 1.2 % of each capture: 0.88 + 0.28 + 0.33
-    assert statement.payment_fees == D("1.49")
-    assert statement.net_payout == D("104.54")
+    # 1.2 % of each capture: 1.03 (of 85.50) + 0.42 (of 35.31) + 0.48 (of 39.83)
+    assert statement.payment_fees == D("1.93")
+    assert statement.net_payout == D("104.10")
     assert statement.net_payout == (
-        statement.gross_captured - statement.refunds - statement.commission - statement.payment_fees
+        statement.gross_captured
+        - statement.withheld
+        - statement.refunds
+        - statement.commission
+        - statement.payment_fees
     )
+    assert [(line.gross_goods, line.merchant_discount) for line in lines] == [
+        (D("73.50"), D("0.00")),
+        (D("23.31"), D("0.00")),
+        (D("27.83"), D("0.00")),
+    ]
     assert {line.exchange_rate for line in lines} == {D("1")}
     assert statement.commission_rate_percent == D("7.50")
 
@@ -172,7 +185,37 @@ def test_the_command_builds_and_closes(trade, october):
     )
     call_command("build_payout_statements", "2026-10", "--close", stdout=out)
 
-    assert "net 104.54 (open)" in out.getvalue()
+    assert "net 104.10 (open)" in out.getvalue()
     assert "1 statement(s) of 2026-10 closed." in out.getvalue()
     with pytest.raises(CommandError):
         call_command("build_payout_statements", "October")
+
+
+def test_a_refund_that_makes_the_buyer_whole_gives_the_withheld_freight_back(trade, settings):
+    settings.MARKETPLACE_COMMISSION_PERCENT = "10.00"
+    settings.PAYMENT_FEE_PERCENT = "0.00"
+    order = paid_in(trade, [("PRL-250", 2)], day=3)  # 49.00 of goods + 12.00 of freight
+    (before,) = payout_statements_build(merchant=trade.merchant, month=OCTOBER, close=True)
+
+    refund(trade, order, "61.00", "RF-ALL", datetime(2026, 11, 4, 9, 0, tzinfo=UTC))
+    (november,) = payout_statements_build(merchant=trade.merchant, month=date(2026, 11, 1))
+
+    # October: 61.00 captured, 12.00 withheld, 4.90 commission on the goods: 44.10 paid out.
+    assert (before.gross_captured, before.withheld, before.commission, before.net_payout) == (
+        D("61.00"),
+        D("12.00"),
+        D("4.90"),
+        D("44.10"),
+    )
+    # November: all 61.00 back to the buyer; the 12.00 was never the carrier's after all, and
+    # the commission comes back: -61.00 + 12.00 + 4.90 = -44.10, what October paid out.
+    (line,) = november.lines.all()
+    assert (line.captured, line.withheld, line.refunded, line.commission) == (
+        D("0.00"),
+        D("-12.00"),
+        D("61.00"),
+        D("-4.90"),
+    )
+    assert november.net_payout == D("-44.10") == -before.net_payout
+    before.refresh_from_db()
+    assert before.net_payout == D("44.10")  # closed: never changes

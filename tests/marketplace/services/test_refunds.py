@@ -33,7 +33,7 @@ def refund(trade, order, amount: str, tx: str, **change):
 
 
 def delivered(trade) -> Order:
-    order = pay(trade, place(trade))  # 49.00 EUR
+    order = pay(trade, place(trade))  # 61.00 EUR: 49.00 of goods + 12.00 of freight
     Order.objects.filter(pk=order.pk).update(status=OrderStatus.DELIVERED)  # arrange
     order.refresh_from_db()
     return order
@@ -44,13 +44,13 @@ def test_partial_refunds_add_up_and_the_last_one_makes_it_refunded(trade):
 
     first = refund(trade, order, "20.00", "RF-1")
     again = refund(trade, order, "20.00", "RF-1")
-    last = refund(trade, order, "29.00", "RF-2")
+    last = refund(trade, order, "41.00", "RF-2")
 
     assert (first.created, again.created) == (True, False)
     assert first.order.status == OrderStatus.DELIVERED
     assert first.order.refunded_total == D("20.00")
     assert last.order.status == OrderStatus.REFUNDED
-    assert last.order.refunded_total == D("49.00")
+    assert last.order.refunded_total == D("61.00")
     assert Product.objects.get(sku="PRL-250").stock == 98  # delivered goods stay with the buyer
     assert OutboxEvent.objects.filter(type="marketplace.refund.recorded").count() == 2
     assert OutboxEvent.objects.filter(type="marketplace.order.refunded").count() == 1
@@ -58,7 +58,7 @@ def test_partial_refunds_add_up_and_the_last_one_makes_it_refunded(trade):
 
 def test_a_refund_beyond_what_was_captured_is_refused(trade):
     order = delivered(trade)
-    refund(trade, order, "40.00", "RF-1")
+    refund(trade, order, "52.00", "RF-1")
 
     with pytest.raises(Conflict) as refused:
         refund(trade, order, "9.01", "RF-2")
@@ -71,7 +71,7 @@ def test_a_full_refund_before_the_goods_left_puts_the_stock_back(trade):
     order = pay(trade, place(trade))
     Order.objects.filter(pk=order.pk).update(status=OrderStatus.HELD)  # customs holds it
 
-    done = refund(trade, order, "49.00", "RF-1")
+    done = refund(trade, order, "61.00", "RF-1")
 
     assert done.order.status == OrderStatus.REFUNDED
     assert Product.objects.get(sku="PRL-250").stock == 100
@@ -107,7 +107,7 @@ def test_a_refund_in_another_currency_or_reusing_a_transaction_is_refused(trade)
 def test_concurrent_refunds_never_exceed_the_capture():
     trade = trade_setup()
     product(trade)
-    order = pay(trade, place(trade))  # 49.00 captured
+    order = pay(trade, place(trade))  # 61.00 captured: 49.00 of goods + 12.00 of freight
     Order.objects.filter(pk=order.pk).update(status=OrderStatus.DELIVERED)
     barrier = threading.Barrier(4)
     outcomes: list[str] = []
@@ -116,7 +116,7 @@ def test_concurrent_refunds_never_exceed_the_capture():
     def attempt(n: int) -> None:
         try:
             barrier.wait(timeout=10)
-            refund(trade, order, "20.00", f"RF-{n}")
+            refund(trade, order, "25.00", f"RF-{n}")
             outcome = "refunded"
         except Conflict as exc:
             outcome = exc.code
@@ -133,5 +133,5 @@ def test_concurrent_refunds_never_exceed_the_capture():
 
     assert sorted(outcomes) == ["refund_exceeds_capture"] * 2 + ["refunded"] * 2
     order.refresh_from_db()
-    assert order.refunded_total == D("40.00")
-    assert sum(r.amount for r in Refund.objects.filter(order=order)) == D("40.00")
+    assert order.refunded_total == D("50.00")
+    assert sum(r.amount for r in Refund.objects.filter(order=order)) == D("50.00")

@@ -73,7 +73,7 @@ def test_returned_goods_are_then_refunded_in_full(trade: Trade):
         provider=trade.provider,
         order_id=order.pk,
         transaction_id="RF-RETURN-1",
-        amount=order.total,
+        amount=order.amount_due,
         currency=order.currency,
         reason="returned",
     )
