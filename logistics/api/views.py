@@ -174,6 +174,10 @@ class TrackingEventCreateApi(PartnerApi):
             404: OpenApiResponse(description="No shipment with this number that you fly"),
             409: OpenApiResponse(description="The event id was used for another report"),
             422: OpenApiResponse(description="A business rule refused it"),
+            503: OpenApiResponse(
+                description="tracking_partition_missing: this month's reports cannot be stored "
+                "yet; send it again later"
+            ),
         },
     )
     def post(self, request: Request) -> Response:

@@ -9,9 +9,11 @@ single-report path's (`tracking.tracking_event_record`); only the way they are a
    MAWB (AWB number, among the reporter's waybills) of the batch, and locks the parcels whose
    status may move, in id order (so concurrent batches cannot deadlock on them). Another
    carrier's parcel is PARCEL_UNKNOWN, exactly like one that does not exist.
-3. One `INSERT ... SELECT FROM unnest(...) ON CONFLICT (carrier, partner event id) DO NOTHING
-   RETURNING` stores the new reports; an id already stored is a *duplicate* (or, with other
-   details, EVENT_ID_REUSED) — so replaying a batch adds nothing.
+3. One statement stores the new reports: their dedupe keys go into `TrackingEventKey` with
+   `ON CONFLICT DO NOTHING`, and only the reports whose key was new go into the event table
+   (partitioned by month of receipt, `logistics.services.partitions`). An id already stored is
+   a *duplicate* (or, with other details, EVENT_ID_REUSED) — so replaying a batch adds
+   nothing. A month with no partition yet rejects every item with PARTITION_MISSING.
 4. The parcels' positions are folded in Python with `tracking_codes.advance` (never backwards)
    and written by one `UPDATE ... FROM unnest(...)`; lifecycle moves get their audit rows in one
    `INSERT`. A MAWB report reaches the MAWB's parcels through their house waybills.
@@ -47,6 +49,7 @@ from logistics import airports, awb
 from logistics.events import TRACKING_BATCH_RECORDED
 from logistics.models import SHIPMENT_STATUS_FOR_TRACKING, SHIPMENT_STATUS_RANK, Shipment
 from logistics.public_cache import public_payloads_forget
+from logistics.services.partitions import tracking_partition_open
 from logistics.services.shipments import publish_shipment_event
 from logistics.services.subscriptions import (
     MILESTONES,
@@ -89,6 +92,7 @@ LOCATION_UNKNOWN = "LOCATION_UNKNOWN"
 PARCEL_UNKNOWN = "PARCEL_UNKNOWN"
 MAWB_UNKNOWN = "MAWB_UNKNOWN"
 EVENT_ID_REUSED = "EVENT_ID_REUSED"
+PARTITION_MISSING = "PARTITION_MISSING"
 REJECTION_CODES: tuple[str, ...] = (
     ITEM_NOT_AN_OBJECT,
     FIELD_UNKNOWN,
@@ -104,6 +108,7 @@ REJECTION_CODES: tuple[str, ...] = (
     PARCEL_UNKNOWN,
     MAWB_UNKNOWN,
     EVENT_ID_REUSED,
+    PARTITION_MISSING,
 )
 
 
@@ -394,16 +399,24 @@ def _insert(reporter: Organization, reports: Sequence[_Report], received_at: dat
             " status text, location text, remarks text, occurred_at timestamptz",
             lines,
         )
+        # The keys first, in one order (two batches sharing ids cannot deadlock), and only the
+        # reports whose key was new: a replay, or the same batch twice at once, stores nothing.
         cursor.execute(
-            """INSERT INTO logistics_trackingevent
+            """WITH new_key AS (
+                 INSERT INTO logistics_trackingeventkey
+                   (carrier_id, partner_event_id, event_id, received_at)
+                 SELECT %(carrier)s, partner_event_id, id, %(received)s
+                 FROM logistics_batch_event ORDER BY partner_event_id
+                 ON CONFLICT DO NOTHING
+                 RETURNING event_id)
+               INSERT INTO logistics_trackingevent
                  (id, shipment_id, master_waybill_id, carrier_id, partner_event_id, code, status,
                   location, remarks, occurred_at, received_at)
-               SELECT id, shipment_id, master_waybill_id, %s, partner_event_id, code, status,
-                      location, remarks, occurred_at, %s
-               FROM logistics_batch_event
-               ON CONFLICT (carrier_id, partner_event_id) DO NOTHING
+               SELECT b.id, b.shipment_id, b.master_waybill_id, %(carrier)s, b.partner_event_id,
+                      b.code, b.status, b.location, b.remarks, b.occurred_at, %(received)s
+               FROM logistics_batch_event b JOIN new_key k ON k.event_id = b.id
                RETURNING partner_event_id""",
-            [reporter.pk, received_at],
+            {"carrier": reporter.pk, "received": received_at},
         )
         inserted = {row[0] for row in cursor.fetchall()}
         # dropped now rather than at commit: a caller may ingest twice in one transaction
@@ -412,12 +425,16 @@ def _insert(reporter: Organization, reports: Sequence[_Report], received_at: dat
 
 
 def _earlier_reports(reporter: Organization, event_ids: list[str]) -> dict[str, tuple[Any, ...]]:
+    """The reports already stored under these ids, found through their keys (one partition
+    each). A key whose month was detached meanwhile answers (None, None, None)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            """SELECT partner_event_id, coalesce(shipment_id, master_waybill_id)::text, code,
-                      occurred_at
-               FROM logistics_trackingevent
-               WHERE carrier_id = %s AND partner_event_id = ANY(%s)""",
+            """SELECT k.partner_event_id, coalesce(e.shipment_id, e.master_waybill_id)::text,
+                      e.code, e.occurred_at
+               FROM logistics_trackingeventkey k
+               LEFT JOIN logistics_trackingevent e
+                 ON e.id = k.event_id AND e.received_at = k.received_at
+               WHERE k.carrier_id = %s AND k.partner_event_id = ANY(%s)""",
             [reporter.pk, event_ids],
         )
         return {row[0]: row[1:] for row in cursor.fetchall()}
@@ -459,7 +476,9 @@ def _fold(parcels: dict[str, _Parcel], stored: Iterable[_Report]) -> None:
             parcel.moved_to = position
 
 
-def _write_moves(moved: list[_Parcel], reporter: Organization, now: datetime) -> None:
+def _write_moves(
+    moved: list[_Parcel], reporter: Organization, now: datetime, received_at: datetime
+) -> None:
     lines = []
     for parcel in moved:
         position = parcel.moved_to or parcel.position
@@ -496,13 +515,23 @@ def _write_moves(moved: list[_Parcel], reporter: Organization, now: datetime) ->
         cursor.execute("DROP TABLE logistics_batch_move")
         audited = [p for p in moved if p.lifecycle_to is not None]
         if audited:
+            # a parcel's own report is named by id and month; a MAWB's reaches it by reference
+            reports = [
+                p.lifecycle_event
+                if p.lifecycle_event and p.lifecycle_event.awb_digits is None
+                else None
+                for p in audited
+            ]
             cursor.execute(
                 """INSERT INTO logistics_shipmentstatuschange
-                     (shipment_id, from_status, to_status, reason, tracking_event_id, changed_at)
-                   SELECT v.shipment_id, v.from_status, v.to_status, v.reason, v.event_id, %s
+                     (shipment_id, from_status, to_status, reason, tracking_event_id,
+                      tracking_event_received_at, changed_at)
+                   SELECT v.shipment_id, v.from_status, v.to_status, v.reason, v.event_id,
+                          CASE WHEN v.event_id IS NOT NULL THEN %s::timestamptz END, %s
                    FROM unnest(%s::uuid[], %s::text[], %s::text[], %s::text[], %s::uuid[])
                      AS v(shipment_id, from_status, to_status, reason, event_id)""",
                 [
+                    received_at,
                     now,
                     [p.id for p in audited],
                     [p.status for p in audited],
@@ -512,12 +541,7 @@ def _write_moves(moved: list[_Parcel], reporter: Organization, now: datetime) ->
                         f"reported by {reporter.slug} (batch)"
                         for p in audited
                     ],
-                    [
-                        p.lifecycle_event.id
-                        if p.lifecycle_event and p.lifecycle_event.awb_digits is None
-                        else None
-                        for p in audited
-                    ],
+                    [report.id if report else None for report in reports],
                 ],
             )
 
@@ -653,6 +677,20 @@ def tracking_events_ingest(*, reporter: Organization, events: Sequence[Any]) -> 
         report.target = target
         resolved.append(report)
 
+    if resolved and not tracking_partition_open(at=now):
+        for report in resolved:
+            _reject(
+                results,
+                report.index,
+                _Rejection(
+                    PARTITION_MISSING,
+                    "",
+                    "Reports received this month cannot be stored yet (no partition); send "
+                    "them again later.",
+                ),
+                report.event_id,
+            )
+        resolved = []
     stored: list[_Report] = []
     if resolved:
         new_ids = _insert(reporter, resolved, now)
@@ -664,7 +702,12 @@ def tracking_events_ingest(*, reporter: Organization, events: Sequence[Any]) -> 
                 results[report.index] = ItemResult(ACCEPTED, event_id=report.event_id, id=report.id)
                 continue
             target, code, occurred_at = earlier.get(report.event_id, (None, None, None))
-            if (target, code, occurred_at) == (report.target, report.spec.code, report.occurred_at):
+            # an id whose report is archived (its month detached) was seen: a duplicate
+            if target is None or (target, code, occurred_at) == (
+                report.target,
+                report.spec.code,
+                report.occurred_at,
+            ):
                 results[report.index] = ItemResult(DUPLICATE, event_id=report.event_id)
             else:
                 _reject(
@@ -681,7 +724,7 @@ def tracking_events_ingest(*, reporter: Organization, events: Sequence[Any]) -> 
     _fold(parcels, stored)
     moved = [p for p in parcels.values() if p.moved_to is not None or p.lifecycle_to is not None]
     if moved:
-        _write_moves(moved, reporter, timezone.now())
+        _write_moves(moved, reporter, timezone.now(), now)
         _publish(moved, reporter, now)
     _notify_milestones(stored, moved)
     _forget_public_payloads(parcels, stored)
