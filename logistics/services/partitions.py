@@ -89,16 +89,39 @@ def tracking_partitions() -> list[Partition]:
     return sorted(partitions, key=lambda p: p.start)
 
 
+# Months this process has seen a partition for. A month's partition stays until retention
+# detaches it, at least a month after the month ended, so a month once open stays open for as
+# long as reports are received in it: the hot path asks the catalogue once a month.
+_open_months: set[datetime] = set()
+
+
 def tracking_partition_open(*, at: datetime) -> bool:
-    """Whether a report received at `at` has a partition to go to (one indexed catalogue read)."""
+    """Whether a report received at `at` has a partition to go to."""
+    month = month_start(at)
+    if month in _open_months:
+        return True
     with connection.cursor() as cursor:
         cursor.execute(
             """SELECT EXISTS (
                  SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
                  WHERE i.inhparent = %s::regclass AND c.relname = %s)""",
-            [PARENT, partition_name(month_start(at))],
+            [PARENT, partition_name(month)],
         )
-        return bool(cursor.fetchone()[0])
+        found = bool(cursor.fetchone()[0])
+    if found:
+        _open_months.add(month)
+    return found
+
+
+def tracking_partitions_forget() -> None:
+    """Ask the catalogue again (a partition was detached by hand: the insert found none)."""
+    _open_months.clear()
+
+
+def is_missing_partition(error: Exception) -> bool:
+    """An insert refused because no partition takes the row (SQLSTATE 23514)."""
+    cause = error.__cause__
+    return getattr(cause, "pgcode", None) == "23514" and "no partition" in str(cause)
 
 
 def _lock_for_ddl() -> None:
@@ -143,6 +166,7 @@ def _detach(cutoff: datetime) -> list[str]:
             continue
         with connection.cursor() as cursor:
             cursor.execute(f"ALTER TABLE {PARENT} DETACH PARTITION {partition.name}")
+        _open_months.discard(partition.start)
         detached.append(partition.name)
     return detached
 
@@ -196,11 +220,13 @@ __all__ = [
     "Partition",
     "PartitionsOutcome",
     "add_months",
+    "is_missing_partition",
     "month_start",
     "partition_name",
     "tracking_partition_open",
     "tracking_partitions",
     "tracking_partitions_ensure",
+    "tracking_partitions_forget",
     "tracking_partitions_maintain",
     "tracking_partitions_retire",
 ]

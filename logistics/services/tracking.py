@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ewtp.core.errors import Conflict, DomainError, NotFound
@@ -24,7 +24,11 @@ from logistics.models import (
     TrackingEventKey,
 )
 from logistics.public_cache import public_payloads_forget
-from logistics.services.partitions import tracking_partition_open
+from logistics.services.partitions import (
+    is_missing_partition,
+    tracking_partition_open,
+    tracking_partitions_forget,
+)
 from logistics.services.shipments import shipment_move
 from logistics.tracking_codes import TrackingPosition, advance, spec_for
 from logistics.uuid7 import uuid7
@@ -44,6 +48,14 @@ def _same_report(
 ) -> bool:
     return (
         event.shipment_id == shipment.pk and event.code == code and event.occurred_at == occurred_at
+    )
+
+
+def _partition_missing() -> DomainError:
+    return DomainError(
+        "Reports received this month cannot be stored yet (no partition); send it again later.",
+        code="tracking_partition_missing",
+        status=503,
     )
 
 
@@ -149,7 +161,13 @@ def tracking_event_record(
             code="tracking_event_id_reused",
             field="event_id",
         )
-    event.save(force_insert=True)
+    try:
+        event.save(force_insert=True)
+    except IntegrityError as error:  # the month's partition detached by hand since last seen
+        if not is_missing_partition(error):
+            raise
+        tracking_partitions_forget()
+        raise _partition_missing() from None
 
     public_payloads_forget([shipment.tracking_number])
     position = advance(shipment_position(shipment), spec, occurred_at)

@@ -31,6 +31,7 @@ single-report path's (`tracking.tracking_event_record`); only the way they are a
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import uuid
 from collections import defaultdict
@@ -39,7 +40,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ewtp.core.errors import DomainError
@@ -49,7 +50,11 @@ from logistics import airports, awb
 from logistics.events import TRACKING_BATCH_RECORDED
 from logistics.models import SHIPMENT_STATUS_FOR_TRACKING, SHIPMENT_STATUS_RANK, Shipment
 from logistics.public_cache import public_payloads_forget
-from logistics.services.partitions import tracking_partition_open
+from logistics.services.partitions import (
+    is_missing_partition,
+    tracking_partition_open,
+    tracking_partitions_forget,
+)
 from logistics.services.shipments import publish_shipment_event
 from logistics.services.subscriptions import (
     MILESTONES,
@@ -370,11 +375,19 @@ def _escaped(text: str) -> str:
     return text.translate(_COPY_ESCAPES)
 
 
-def _copy_into_temporary(cursor: Any, name: str, columns: str, lines: Iterable[str]) -> None:
-    """A transaction-local table holding `lines` (COPY text format), for one set-wise statement.
-    COPY is the cheapest way in: no SQL literal to build or parse for thousands of values."""
+_temporary_tables = itertools.count()
+
+
+def _copy_into_temporary(cursor: Any, prefix: str, columns: str, lines: Iterable[str]) -> str:
+    """A transaction-local table holding `lines` (COPY text format), for one set-wise statement;
+    returns its name. COPY is the cheapest way in: no SQL literal to build or parse for
+    thousands of values (unnest() of array parameters took twice as long). Each call gets a
+    table of its own, dropped at commit without a statement, so a caller may ingest twice in
+    one transaction."""
+    name = f"{prefix}_{next(_temporary_tables)}"
     cursor.execute(f"CREATE TEMPORARY TABLE {name} ({columns}) ON COMMIT DROP")
     cursor.copy_expert(f"COPY {name} FROM STDIN", io.StringIO("".join(lines)))
+    return name
 
 
 def _insert(reporter: Organization, reports: Sequence[_Report], received_at: datetime) -> set[str]:
@@ -392,7 +405,7 @@ def _insert(reporter: Organization, reports: Sequence[_Report], received_at: dat
             f"{report.occurred_at.isoformat()}\n"
         )
     with connection.cursor() as cursor:
-        _copy_into_temporary(
+        staged = _copy_into_temporary(
             cursor,
             "logistics_batch_event",
             "id uuid, shipment_id uuid, master_waybill_id uuid, partner_event_id text, code text,"
@@ -402,11 +415,11 @@ def _insert(reporter: Organization, reports: Sequence[_Report], received_at: dat
         # The keys first, in one order (two batches sharing ids cannot deadlock), and only the
         # reports whose key was new: a replay, or the same batch twice at once, stores nothing.
         cursor.execute(
-            """WITH new_key AS (
+            f"""WITH new_key AS (
                  INSERT INTO logistics_trackingeventkey
                    (carrier_id, partner_event_id, event_id, received_at)
                  SELECT %(carrier)s, partner_event_id, id, %(received)s
-                 FROM logistics_batch_event ORDER BY partner_event_id
+                 FROM {staged} ORDER BY partner_event_id
                  ON CONFLICT DO NOTHING
                  RETURNING event_id)
                INSERT INTO logistics_trackingevent
@@ -414,14 +427,11 @@ def _insert(reporter: Organization, reports: Sequence[_Report], received_at: dat
                   location, remarks, occurred_at, received_at)
                SELECT b.id, b.shipment_id, b.master_waybill_id, %(carrier)s, b.partner_event_id,
                       b.code, b.status, b.location, b.remarks, b.occurred_at, %(received)s
-               FROM logistics_batch_event b JOIN new_key k ON k.event_id = b.id
-               RETURNING partner_event_id""",
+               FROM {staged} b JOIN new_key k ON k.event_id = b.id
+               RETURNING partner_event_id""",  # noqa: S608  # the name is ours
             {"carrier": reporter.pk, "received": received_at},
         )
-        inserted = {row[0] for row in cursor.fetchall()}
-        # dropped now rather than at commit: a caller may ingest twice in one transaction
-        cursor.execute("DROP TABLE logistics_batch_event")
-        return inserted
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _earlier_reports(reporter: Organization, event_ids: list[str]) -> dict[str, tuple[Any, ...]]:
@@ -493,7 +503,7 @@ def _write_moves(
             f"{parcel.lifecycle_to or parcel.status}\t{delivered_at}\n"
         )
     with connection.cursor() as cursor:
-        _copy_into_temporary(
+        staged = _copy_into_temporary(
             cursor,
             "logistics_batch_move",
             "id uuid, tracking_status text, tracking_rank smallint, tracking_status_at timestamptz,"
@@ -501,18 +511,17 @@ def _write_moves(
             lines,
         )
         cursor.execute(
-            """UPDATE logistics_shipment s SET
+            f"""UPDATE logistics_shipment s SET
                  tracking_status = v.tracking_status,
                  tracking_rank = v.tracking_rank,
                  tracking_status_at = v.tracking_status_at,
                  status = v.status,
                  delivered_at = coalesce(v.delivered_at, s.delivered_at),
                  updated_at = %s
-               FROM logistics_batch_move v
-               WHERE s.id = v.id""",
+               FROM {staged} v
+               WHERE s.id = v.id""",  # noqa: S608  # the name is ours
             [now],
         )
-        cursor.execute("DROP TABLE logistics_batch_move")
         audited = [p for p in moved if p.lifecycle_to is not None]
         if audited:
             # a parcel's own report is named by id and month; a MAWB's reaches it by reference
@@ -618,11 +627,28 @@ def _notify_milestones(stored: list[_Report], moved: list[_Parcel]) -> None:
     )
 
 
-@transaction.atomic
 def tracking_events_ingest(*, reporter: Organization, events: Sequence[Any]) -> BatchOutcome:
     """Record a batch of reports from one partner: each item is accepted, a duplicate of one
     already stored, or rejected with a code; the good ones are stored even when others are bad.
     Parcels move forward only (see logistics.tracking_codes)."""
+    try:
+        return _ingest(reporter, events)
+    except IntegrityError as error:
+        # This month's partition was detached by hand after this process last saw it: nothing
+        # was stored (the batch's savepoint is rolled back); say so with a code.
+        if not is_missing_partition(error):
+            raise
+        tracking_partitions_forget()
+        raise DomainError(
+            "Reports received this month cannot be stored yet (no partition); send them "
+            "again later.",
+            code=PARTITION_MISSING,
+            status=503,
+        ) from None
+
+
+@transaction.atomic
+def _ingest(reporter: Organization, events: Sequence[Any]) -> BatchOutcome:
     if len(events) > MAX_BATCH:
         raise DomainError(
             f"A batch holds at most {MAX_BATCH:,} events; split it.",

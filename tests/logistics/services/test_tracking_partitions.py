@@ -188,6 +188,33 @@ def test_a_month_without_a_partition_is_a_coded_rejection_per_item(hub, monkeypa
     assert parcel.tracking_status == "info_received"
 
 
+def test_a_month_detached_by_hand_is_a_coded_refusal_of_the_batch_not_a_500(hub):
+    operator, booked = hub
+    parcel = factories.parcel(booked)
+    tracking_events_ingest(reporter=operator, events=[scan(parcel, "before")])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"ALTER TABLE {PARENT} DETACH PARTITION {partition_name(month_start(timezone.now()))}"
+        )
+
+    with pytest.raises(DomainError) as refused:
+        tracking_events_ingest(reporter=operator, events=[scan(parcel, "after", "SORTED")])
+    with pytest.raises(DomainError) as single:
+        tracking_event_record(
+            carrier=operator,
+            tracking_number=parcel.tracking_number,
+            partner_event_id="single",
+            code="SORTED",
+            occurred_at=timezone.now() - timedelta(minutes=5),
+        )
+
+    assert (refused.value.code, refused.value.status) == ("PARTITION_MISSING", 503)
+    assert (single.value.code, single.value.status) == ("tracking_partition_missing", 503)
+    assert not TrackingEventKey.objects.filter(partner_event_id__in=["after", "single"]).exists()
+    parcel.refresh_from_db()
+    assert parcel.tracking_status == "at_hub"
+
+
 def test_a_single_report_without_a_partition_is_refused_with_a_code(hub, monkeypatch):
     operator, booked = hub
     parcel = factories.parcel(booked)
