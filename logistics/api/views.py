@@ -221,6 +221,10 @@ class TrackingEventBatchApi(PartnerApi):
             ),
             400: OpenApiResponse(description='The body is not {"events": [...]}'),
             413: OpenApiResponse(description=f"More than {MAX_BATCH:,} events: BATCH_TOO_LARGE"),
+            503: OpenApiResponse(
+                description="PARTITION_MISSING: this month's partition went away while the "
+                "batch was stored; nothing was stored, send it again later"
+            ),
         },
     )
     def post(self, request: Request) -> Response:

@@ -133,11 +133,7 @@ def tracking_event_record(
         )
     now = timezone.now()
     if not tracking_partition_open(at=now):
-        raise DomainError(
-            "Reports received this month cannot be stored yet (no partition); send it again later.",
-            code="tracking_partition_missing",
-            status=503,
-        )
+        raise _partition_missing()
     event = TrackingEvent(
         id=uuid7(),
         shipment=shipment,
