@@ -7,10 +7,12 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ewtp.celery import app
 from ewtp.core.errors import DomainError
 from logistics import selectors
 from logistics.models import ShipmentStatusChange, TrackingEvent, TrackingEventKey
@@ -381,3 +383,15 @@ def test_the_same_batch_replayed_concurrently_is_stored_once():
     assert results == {"first": ["accepted", "accepted"], "second": ["duplicate", "duplicate"]}
     assert TrackingEvent.objects.count() == 2
     assert TrackingEventKey.objects.count() == 2
+
+
+def test_beat_runs_the_partition_job_daily():
+    entries = [
+        entry
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] == maintain_tracking_partitions.name
+    ]
+
+    assert len(entries) == 1
+    assert str(entries[0]["schedule"]) == "<crontab: 37 2 * * * (m/h/dM/MY/d)>"
+    assert maintain_tracking_partitions.name in app.tasks
