@@ -575,15 +575,23 @@ class ShipmentStatusChange(models.Model):
     from_status = models.CharField(max_length=16, choices=ShipmentStatus.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=ShipmentStatus.choices)
     reason = models.CharField(max_length=500, blank=True)
+    # The report, by its id and its partition key (received_at): no database foreign key. The
+    # event table is partitioned by month, so no key of it is unique on the id alone for a
+    # constraint to reference, and retention detaches whole months of reports while their
+    # parcels' audit trails stay; the id then names a report that is archived, not lost.
     # Indexed in Meta for the rows that name a report: the routing job audits 100,000 bookings
     # at a time, none caused by a report, and NULLs would fill a plain index for nothing.
     tracking_event = models.ForeignKey(
         "TrackingEvent",
-        on_delete=models.PROTECT,
+        on_delete=models.DO_NOTHING,
         null=True,
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
+    )
+    tracking_event_received_at = models.DateTimeField(
+        null=True, blank=True, help_text="The report's partition key: finds it in one month"
     )
     changed_at = models.DateTimeField(default=timezone.now)
 
@@ -599,6 +607,13 @@ class ShipmentStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} → {self.to_status}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The report's month travels with its id (no query: only from the report given).
+        report = ShipmentStatusChange.tracking_event.field.get_cached_value(self, None)
+        if isinstance(report, TrackingEvent) and self.tracking_event_received_at is None:
+            self.tracking_event_received_at = report.received_at
+        super().save(*args, **kwargs)
 
 
 class ManifestQuerySet(models.QuerySet["Manifest"]):
@@ -815,11 +830,21 @@ class TrackingEvent(models.Model):
     """One report from a partner, about one parcel or one master air waybill (whose parcels
     see it by reference, never as copies). Append-only: a partner resending a report (same
     partner event id) is a duplicate, not a second row, and rows are never changed. `code` is
-    the raw code as sent; `status` its meaning from `logistics.tracking_codes`."""
+    the raw code as sent; `status` its meaning from `logistics.tracking_codes`.
+
+    The table is partitioned by month of `received_at` (migration
+    `0014_tracking_events_partitioned_by_month`, `logistics.services.partitions`): its primary
+    key in the database is (id, received_at), since a partitioned table's keys must hold the
+    partition key; Django keeps `id` as the model's key (uuid7, unique by construction). One
+    report per (carrier, partner event id) is kept by `TrackingEventKey`, not by a unique index
+    here, which could not span partitions. No database foreign keys: the ingest resolves every
+    parcel, MAWB and reporter within its transaction (parcels locked), and the per-row checks
+    cost as much as the insert itself; `on_delete=PROTECT` still guards deletes made through
+    Django."""
 
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
-    # Indexed by tracking_by_shipment / tracking_by_mawb / the dedupe key below: the hot path
-    # pays for every index on each insert, so the foreign keys get no index of their own.
+    # Indexed by tracking_by_shipment / tracking_by_mawb: the hot path pays for every index on
+    # each insert, so the foreign keys get no index of their own.
     shipment = models.ForeignKey(
         Shipment,
         on_delete=models.PROTECT,
@@ -827,6 +852,7 @@ class TrackingEvent(models.Model):
         blank=True,
         related_name="tracking_events",
         db_index=False,
+        db_constraint=False,
     )
     master_waybill = models.ForeignKey(
         MasterWaybill,
@@ -835,6 +861,7 @@ class TrackingEvent(models.Model):
         blank=True,
         related_name="tracking_events",
         db_index=False,
+        db_constraint=False,
     )
     carrier = models.ForeignKey(
         Organization,
@@ -842,6 +869,7 @@ class TrackingEvent(models.Model):
         related_name="+",
         help_text="Who reported it",
         db_index=False,
+        db_constraint=False,
     )
     partner_event_id = models.CharField(max_length=100)
     code = models.CharField(max_length=CODE_MAX_LENGTH, help_text="The raw code as reported")
@@ -849,7 +877,7 @@ class TrackingEvent(models.Model):
     location = models.CharField(max_length=3, blank=True, help_text="IATA code")
     remarks = models.CharField(max_length=500, blank=True)
     occurred_at = models.DateTimeField()
-    received_at = models.DateTimeField(default=timezone.now)
+    received_at = models.DateTimeField(default=timezone.now, help_text="The partition key")
 
     class Meta:
         ordering = ["occurred_at", "received_at"]
@@ -865,9 +893,6 @@ class TrackingEvent(models.Model):
             BrinIndex(fields=["received_at"], name="tracking_received_brin"),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["carrier", "partner_event_id"], name="tracking_event_once_per_carrier"
-            ),
             models.CheckConstraint(
                 condition=models.Q(shipment__isnull=False, master_waybill__isnull=True)
                 | models.Q(shipment__isnull=True, master_waybill__isnull=False),
@@ -882,6 +907,35 @@ class TrackingEvent(models.Model):
         if not self._state.adding:
             raise ValueError("Tracking events are append-only.")
         super().save(*args, **kwargs)
+
+
+class TrackingEventKey(models.Model):
+    """A partner's event id, once: (carrier, partner event id) → the report stored for it.
+
+    The dedupe key of the partitioned event table, which cannot hold a unique index across its
+    months. The ingest inserts the keys first (`ON CONFLICT DO NOTHING`) and stores only the
+    reports whose key was new, so a replayed batch (or two at once) adds nothing. Keys go with
+    their reports' month when retention detaches it (`received_at`, the same value)."""
+
+    pk = models.CompositePrimaryKey("carrier_id", "partner_event_id")
+    # The key's first column: no index of its own.
+    carrier = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    partner_event_id = models.CharField(max_length=100)
+    event_id = models.UUIDField()
+    received_at = models.DateTimeField()
+
+    class Meta:
+        # Keys arrive in received_at order: retention finds a month's keys through a BRIN index.
+        indexes = [BrinIndex(fields=["received_at"], name="tracking_key_received_brin")]
+
+    def __str__(self) -> str:
+        return self.partner_event_id
 
 
 class ShipmentExceptionKind(models.TextChoices):

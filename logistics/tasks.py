@@ -10,6 +10,7 @@ from celery import shared_task
 from ewtp.core.jobs import transient_retries
 from logistics import services
 from logistics.models import Shipment
+from logistics.services import partitions
 
 logger = logging.getLogger(__name__)
 
@@ -54,3 +55,27 @@ def flag_stale_shipments() -> int:
     waiting too long, in the hub's exception queue (beat, every ten minutes). Idempotent: a
     parcel is flagged once per quiet spell, block or wait."""
     return services.shipments_flag_stale() + services.shipments_flag_overdue()
+
+
+@shared_task(
+    name="logistics.maintain_tracking_partitions",
+    **transient_retries(max_retries=3),
+    soft_time_limit=240,
+    time_limit=300,
+)
+def maintain_tracking_partitions() -> dict[str, object]:
+    """Tracking-event partitions for the months ahead, months past retention detached (beat,
+    daily). Idempotent: a second run finds nothing to do."""
+    outcome = partitions.tracking_partitions_maintain()
+    if outcome.created or outcome.detached:
+        logger.info(
+            "tracking partitions: created %s, detached %s, %d keys deleted",
+            outcome.created,
+            outcome.detached,
+            outcome.keys_deleted,
+        )
+    return {
+        "created": outcome.created,
+        "detached": outcome.detached,
+        "keys_deleted": outcome.keys_deleted,
+    }

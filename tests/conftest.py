@@ -7,12 +7,22 @@ from collections.abc import Callable
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from pytest_django import DjangoDbBlocker
 from rest_framework.test import APIClient
 
 from ewtp.core.models import Organization, OrganizationKind
 from ewtp.core.scopes import ALL_SCOPES
 from ewtp.core.services import api_key_issue
+from logistics.services.partitions import tracking_partitions_ensure
 from tests.factories import OrganizationFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> None:
+    """A test database kept between runs (--reuse-db) was migrated months ago: its tracking
+    partitions are brought up to this month and the months ahead, as the beat job does."""
+    with django_db_blocker.unblock():
+        tracking_partitions_ensure()
 
 
 @pytest.fixture(autouse=True)

@@ -199,6 +199,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "logistics.flag_stale_shipments",
         "schedule": 600.0,
     },
+    # Daily: tracking-event partitions for the months ahead; months past retention detached.
+    "logistics-maintain-tracking-partitions": {
+        "task": "logistics.maintain_tracking_partitions",
+        "schedule": crontab(hour=2, minute=37),
+    },
     "verify-audit-chain": {
         "task": "customs.verify_audit_chain",
         "schedule": crontab(hour=3, minute=41),
@@ -298,6 +303,13 @@ LOGISTICS_STALE_BATCH = env_int("LOGISTICS_STALE_BATCH", 1000)
 # free to fly but waiting for a flight this long, are raised for hub staff.
 LOGISTICS_CUSTOMS_HOLD_OVERDUE_HOURS = env_int("LOGISTICS_CUSTOMS_HOLD_OVERDUE_HOURS", 48)
 LOGISTICS_NO_FLIGHT_AFTER_HOURS = env_int("LOGISTICS_NO_FLIGHT_AFTER_HOURS", 24)
+
+# Tracking events are partitioned by the month they were received in: partitions exist from
+# this month to TRACKING_PARTITIONS_AHEAD months ahead, and months that ended more than
+# TRACKING_RETENTION_MONTHS ago are detached (kept as plain tables to archive), their dedupe
+# keys deleted. See docs/logistics.md, "Tracking events: partitions, retention, ingest".
+TRACKING_PARTITIONS_AHEAD = env_int("TRACKING_PARTITIONS_AHEAD", 3)
+TRACKING_RETENTION_MONTHS = env_int("TRACKING_RETENTION_MONTHS", 24)
 
 # seed_demo writes users with published passwords; only local and test settings allow it.
 DEMO_DATA_ALLOWED = False

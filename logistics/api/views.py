@@ -58,7 +58,7 @@ from logistics.api.serializers import (
 from logistics.models import ShipmentStatus
 from logistics.public_cache import public_payload
 from logistics.services import manifests
-from logistics.services.tracking_batch import MAX_BATCH
+from logistics.services.tracking_batch import ACCEPTED, MAX_BATCH
 from logistics.tracking_numbers import S10
 
 SHIPMENT_READERS: set[str] = {
@@ -207,6 +207,10 @@ class TrackingEventCreateApi(PartnerApi):
             404: OpenApiResponse(description="No shipment with this number that you fly"),
             409: OpenApiResponse(description="The event id was used for another report"),
             422: OpenApiResponse(description="A business rule refused it"),
+            503: OpenApiResponse(
+                description="tracking_partition_missing: this month's reports cannot be stored "
+                "yet; send it again later"
+            ),
         },
     )
     def post(self, request: Request) -> Response:
@@ -250,6 +254,10 @@ class TrackingEventBatchApi(PartnerApi):
             ),
             400: OpenApiResponse(description='The body is not {"events": [...]}'),
             413: OpenApiResponse(description=f"More than {MAX_BATCH:,} events: BATCH_TOO_LARGE"),
+            503: OpenApiResponse(
+                description="PARTITION_MISSING: this month's partition went away while the "
+                "batch was stored; nothing was stored, send it again later"
+            ),
         },
     )
     def post(self, request: Request) -> Response:
@@ -275,14 +283,7 @@ class TrackingEventBatchApi(PartnerApi):
                 "duplicates": outcome.duplicates,
                 "rejected": outcome.rejected,
                 "shipments_moved": outcome.shipments_moved,
-                "results": [
-                    {
-                        k: v
-                        for k, v in zip(_RESULT_KEYS, _result_row(r), strict=True)
-                        if v is not None
-                    }
-                    for r in outcome.results
-                ],
+                "results": [_result_body(r) for r in outcome.results],
             }
         )
 
@@ -290,8 +291,12 @@ class TrackingEventBatchApi(PartnerApi):
 _RESULT_KEYS = ("result", "event_id", "id", "code", "field", "message")
 
 
-def _result_row(result: services.ItemResult) -> tuple[Any, ...]:
-    return (result.result, result.event_id, result.id, result.code, result.field, result.message)
+def _result_body(result: services.ItemResult) -> dict[str, Any]:
+    """One item's answer without its empty keys (a thousand per batch: the common ones first)."""
+    if result.result == ACCEPTED and result.event_id is not None and result.id is not None:
+        return {"result": ACCEPTED, "event_id": result.event_id, "id": result.id}
+    row = (result.result, result.event_id, result.id, result.code, result.field, result.message)
+    return {k: v for k, v in zip(_RESULT_KEYS, row, strict=True) if v is not None}
 
 
 class FsuMessageApi(PartnerApi):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ewtp.core.errors import Conflict, DomainError, NotFound
@@ -21,10 +21,17 @@ from logistics.models import (
     SHIPMENT_STATUS_RANK,
     Shipment,
     TrackingEvent,
+    TrackingEventKey,
 )
 from logistics.public_cache import public_payloads_forget
+from logistics.services.partitions import (
+    is_missing_partition,
+    tracking_partition_open,
+    tracking_partitions_forget,
+)
 from logistics.services.shipments import shipment_move
 from logistics.tracking_codes import TrackingPosition, advance, spec_for
+from logistics.uuid7 import uuid7
 
 # Carrier clocks drift; a report a little ahead of ours is still believable.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -42,6 +49,37 @@ def _same_report(
     return (
         event.shipment_id == shipment.pk and event.code == code and event.occurred_at == occurred_at
     )
+
+
+def _partition_missing() -> DomainError:
+    return DomainError(
+        "Reports received this month cannot be stored yet (no partition); send it again later.",
+        code="tracking_partition_missing",
+        status=503,
+    )
+
+
+def _earlier_report(carrier: Organization, partner_event_id: str) -> TrackingEvent | None:
+    """The report stored under this event id, looked up by its key (in one partition)."""
+    key = TrackingEventKey.objects.filter(
+        carrier=carrier, partner_event_id=partner_event_id
+    ).first()
+    if key is None:
+        return None
+    return TrackingEvent.objects.filter(id=key.event_id, received_at=key.received_at).first()
+
+
+def _key_claim(event: TrackingEvent) -> bool:
+    """Claim the event id for this report; False if another report holds it (a concurrent
+    request's insert is waited for, then seen)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """INSERT INTO logistics_trackingeventkey
+                 (carrier_id, partner_event_id, event_id, received_at)
+               VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING event_id""",
+            [event.carrier_id, event.partner_event_id, event.id, event.received_at],
+        )
+        return cursor.fetchone() is not None
 
 
 def shipment_position(shipment: Shipment) -> TrackingPosition:
@@ -93,11 +131,26 @@ def tracking_event_record(
         raise DomainError(
             f"{location!r} is not an IATA airport code.", code="location_unknown", field="location"
         )
-    earlier = TrackingEvent.objects.filter(
-        carrier=carrier, partner_event_id=partner_event_id
-    ).first()
-    if earlier is not None:
-        if _same_report(earlier, shipment=shipment, code=code, occurred_at=occurred_at):
+    now = timezone.now()
+    if not tracking_partition_open(at=now):
+        raise _partition_missing()
+    event = TrackingEvent(
+        id=uuid7(),
+        shipment=shipment,
+        carrier=carrier,
+        partner_event_id=partner_event_id,
+        code=code,
+        status=spec.status,
+        location=location,
+        remarks=remarks[:500],
+        occurred_at=occurred_at,
+        received_at=now,
+    )
+    if not _key_claim(event):
+        earlier = _earlier_report(carrier, partner_event_id)
+        if earlier is not None and _same_report(
+            earlier, shipment=shipment, code=code, occurred_at=occurred_at
+        ):
             return TrackingRecord(event=earlier, created=False)
         raise Conflict(
             f"Event {partner_event_id!r} was already reported with other details.",
@@ -105,24 +158,12 @@ def tracking_event_record(
             field="event_id",
         )
     try:
-        with transaction.atomic():
-            event = TrackingEvent.objects.create(
-                shipment=shipment,
-                carrier=carrier,
-                partner_event_id=partner_event_id,
-                code=code,
-                status=spec.status,
-                location=location,
-                remarks=remarks[:500],
-                occurred_at=occurred_at,
-            )
-    except IntegrityError:
-        # the same event id reported concurrently for another shipment of this carrier
-        raise Conflict(
-            f"Event {partner_event_id!r} was already reported.",
-            code="tracking_event_id_reused",
-            field="event_id",
-        ) from None
+        event.save(force_insert=True)
+    except IntegrityError as error:  # the month's partition detached by hand since last seen
+        if not is_missing_partition(error):
+            raise
+        tracking_partitions_forget()
+        raise _partition_missing() from None
 
     public_payloads_forget([shipment.tracking_number])
     position = advance(shipment_position(shipment), spec, occurred_at)

@@ -9,9 +9,11 @@ single-report path's (`tracking.tracking_event_record`); only the way they are a
    MAWB (AWB number, among the reporter's waybills) of the batch, and locks the parcels whose
    status may move, in id order (so concurrent batches cannot deadlock on them). Another
    carrier's parcel is PARCEL_UNKNOWN, exactly like one that does not exist.
-3. One `INSERT ... SELECT FROM unnest(...) ON CONFLICT (carrier, partner event id) DO NOTHING
-   RETURNING` stores the new reports; an id already stored is a *duplicate* (or, with other
-   details, EVENT_ID_REUSED) — so replaying a batch adds nothing.
+3. One statement stores the new reports: their dedupe keys go into `TrackingEventKey` with
+   `ON CONFLICT DO NOTHING`, and only the reports whose key was new go into the event table
+   (partitioned by month of receipt, `logistics.services.partitions`). An id already stored is
+   a *duplicate* (or, with other details, EVENT_ID_REUSED) — so replaying a batch adds
+   nothing. A month with no partition yet rejects every item with PARTITION_MISSING.
 4. The parcels' positions are folded in Python with `tracking_codes.advance` (never backwards)
    and written by one `UPDATE ... FROM unnest(...)`; lifecycle moves get their audit rows in one
    `INSERT`. A MAWB report reaches the MAWB's parcels through their house waybills.
@@ -29,6 +31,7 @@ single-report path's (`tracking.tracking_event_record`); only the way they are a
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import uuid
 from collections import defaultdict
@@ -37,7 +40,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ewtp.core.errors import DomainError
@@ -47,6 +50,11 @@ from logistics import airports, awb
 from logistics.events import TRACKING_BATCH_RECORDED
 from logistics.models import SHIPMENT_STATUS_FOR_TRACKING, SHIPMENT_STATUS_RANK, Shipment
 from logistics.public_cache import public_payloads_forget
+from logistics.services.partitions import (
+    is_missing_partition,
+    tracking_partition_open,
+    tracking_partitions_forget,
+)
 from logistics.services.shipments import publish_shipment_event
 from logistics.services.subscriptions import (
     MILESTONES,
@@ -89,6 +97,7 @@ LOCATION_UNKNOWN = "LOCATION_UNKNOWN"
 PARCEL_UNKNOWN = "PARCEL_UNKNOWN"
 MAWB_UNKNOWN = "MAWB_UNKNOWN"
 EVENT_ID_REUSED = "EVENT_ID_REUSED"
+PARTITION_MISSING = "PARTITION_MISSING"
 REJECTION_CODES: tuple[str, ...] = (
     ITEM_NOT_AN_OBJECT,
     FIELD_UNKNOWN,
@@ -104,6 +113,7 @@ REJECTION_CODES: tuple[str, ...] = (
     PARCEL_UNKNOWN,
     MAWB_UNKNOWN,
     EVENT_ID_REUSED,
+    PARTITION_MISSING,
 )
 
 
@@ -365,11 +375,19 @@ def _escaped(text: str) -> str:
     return text.translate(_COPY_ESCAPES)
 
 
-def _copy_into_temporary(cursor: Any, name: str, columns: str, lines: Iterable[str]) -> None:
-    """A transaction-local table holding `lines` (COPY text format), for one set-wise statement.
-    COPY is the cheapest way in: no SQL literal to build or parse for thousands of values."""
+_temporary_tables = itertools.count()
+
+
+def _copy_into_temporary(cursor: Any, prefix: str, columns: str, lines: Iterable[str]) -> str:
+    """A transaction-local table holding `lines` (COPY text format), for one set-wise statement;
+    returns its name. COPY is the cheapest way in: no SQL literal to build or parse for
+    thousands of values (unnest() of array parameters took twice as long). Each call gets a
+    table of its own, dropped at commit without a statement, so a caller may ingest twice in
+    one transaction."""
+    name = f"{prefix}_{next(_temporary_tables)}"
     cursor.execute(f"CREATE TEMPORARY TABLE {name} ({columns}) ON COMMIT DROP")
     cursor.copy_expert(f"COPY {name} FROM STDIN", io.StringIO("".join(lines)))
+    return name
 
 
 def _insert(reporter: Organization, reports: Sequence[_Report], received_at: datetime) -> set[str]:
@@ -387,37 +405,46 @@ def _insert(reporter: Organization, reports: Sequence[_Report], received_at: dat
             f"{report.occurred_at.isoformat()}\n"
         )
     with connection.cursor() as cursor:
-        _copy_into_temporary(
+        staged = _copy_into_temporary(
             cursor,
             "logistics_batch_event",
             "id uuid, shipment_id uuid, master_waybill_id uuid, partner_event_id text, code text,"
             " status text, location text, remarks text, occurred_at timestamptz",
             lines,
         )
+        # The keys first, in one order (two batches sharing ids cannot deadlock), and only the
+        # reports whose key was new: a replay, or the same batch twice at once, stores nothing.
         cursor.execute(
-            """INSERT INTO logistics_trackingevent
+            f"""WITH new_key AS (
+                 INSERT INTO logistics_trackingeventkey
+                   (carrier_id, partner_event_id, event_id, received_at)
+                 SELECT %(carrier)s, partner_event_id, id, %(received)s
+                 FROM {staged} ORDER BY partner_event_id
+                 ON CONFLICT DO NOTHING
+                 RETURNING event_id)
+               INSERT INTO logistics_trackingevent
                  (id, shipment_id, master_waybill_id, carrier_id, partner_event_id, code, status,
                   location, remarks, occurred_at, received_at)
-               SELECT id, shipment_id, master_waybill_id, %s, partner_event_id, code, status,
-                      location, remarks, occurred_at, %s
-               FROM logistics_batch_event
-               ON CONFLICT (carrier_id, partner_event_id) DO NOTHING
-               RETURNING partner_event_id""",
-            [reporter.pk, received_at],
+               SELECT b.id, b.shipment_id, b.master_waybill_id, %(carrier)s, b.partner_event_id,
+                      b.code, b.status, b.location, b.remarks, b.occurred_at, %(received)s
+               FROM {staged} b JOIN new_key k ON k.event_id = b.id
+               RETURNING partner_event_id""",  # noqa: S608  # the name is ours
+            {"carrier": reporter.pk, "received": received_at},
         )
-        inserted = {row[0] for row in cursor.fetchall()}
-        # dropped now rather than at commit: a caller may ingest twice in one transaction
-        cursor.execute("DROP TABLE logistics_batch_event")
-        return inserted
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _earlier_reports(reporter: Organization, event_ids: list[str]) -> dict[str, tuple[Any, ...]]:
+    """The reports already stored under these ids, found through their keys (one partition
+    each). A key whose month was detached meanwhile answers (None, None, None)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            """SELECT partner_event_id, coalesce(shipment_id, master_waybill_id)::text, code,
-                      occurred_at
-               FROM logistics_trackingevent
-               WHERE carrier_id = %s AND partner_event_id = ANY(%s)""",
+            """SELECT k.partner_event_id, coalesce(e.shipment_id, e.master_waybill_id)::text,
+                      e.code, e.occurred_at
+               FROM logistics_trackingeventkey k
+               LEFT JOIN logistics_trackingevent e
+                 ON e.id = k.event_id AND e.received_at = k.received_at
+               WHERE k.carrier_id = %s AND k.partner_event_id = ANY(%s)""",
             [reporter.pk, event_ids],
         )
         return {row[0]: row[1:] for row in cursor.fetchall()}
@@ -459,7 +486,9 @@ def _fold(parcels: dict[str, _Parcel], stored: Iterable[_Report]) -> None:
             parcel.moved_to = position
 
 
-def _write_moves(moved: list[_Parcel], reporter: Organization, now: datetime) -> None:
+def _write_moves(
+    moved: list[_Parcel], reporter: Organization, now: datetime, received_at: datetime
+) -> None:
     lines = []
     for parcel in moved:
         position = parcel.moved_to or parcel.position
@@ -474,7 +503,7 @@ def _write_moves(moved: list[_Parcel], reporter: Organization, now: datetime) ->
             f"{parcel.lifecycle_to or parcel.status}\t{delivered_at}\n"
         )
     with connection.cursor() as cursor:
-        _copy_into_temporary(
+        staged = _copy_into_temporary(
             cursor,
             "logistics_batch_move",
             "id uuid, tracking_status text, tracking_rank smallint, tracking_status_at timestamptz,"
@@ -482,27 +511,36 @@ def _write_moves(moved: list[_Parcel], reporter: Organization, now: datetime) ->
             lines,
         )
         cursor.execute(
-            """UPDATE logistics_shipment s SET
+            f"""UPDATE logistics_shipment s SET
                  tracking_status = v.tracking_status,
                  tracking_rank = v.tracking_rank,
                  tracking_status_at = v.tracking_status_at,
                  status = v.status,
                  delivered_at = coalesce(v.delivered_at, s.delivered_at),
                  updated_at = %s
-               FROM logistics_batch_move v
-               WHERE s.id = v.id""",
+               FROM {staged} v
+               WHERE s.id = v.id""",  # noqa: S608  # the name is ours
             [now],
         )
-        cursor.execute("DROP TABLE logistics_batch_move")
         audited = [p for p in moved if p.lifecycle_to is not None]
         if audited:
+            # a parcel's own report is named by id and month; a MAWB's reaches it by reference
+            reports = [
+                p.lifecycle_event
+                if p.lifecycle_event and p.lifecycle_event.awb_digits is None
+                else None
+                for p in audited
+            ]
             cursor.execute(
                 """INSERT INTO logistics_shipmentstatuschange
-                     (shipment_id, from_status, to_status, reason, tracking_event_id, changed_at)
-                   SELECT v.shipment_id, v.from_status, v.to_status, v.reason, v.event_id, %s
+                     (shipment_id, from_status, to_status, reason, tracking_event_id,
+                      tracking_event_received_at, changed_at)
+                   SELECT v.shipment_id, v.from_status, v.to_status, v.reason, v.event_id,
+                          CASE WHEN v.event_id IS NOT NULL THEN %s::timestamptz END, %s
                    FROM unnest(%s::uuid[], %s::text[], %s::text[], %s::text[], %s::uuid[])
                      AS v(shipment_id, from_status, to_status, reason, event_id)""",
                 [
+                    received_at,
                     now,
                     [p.id for p in audited],
                     [p.status for p in audited],
@@ -512,12 +550,7 @@ def _write_moves(moved: list[_Parcel], reporter: Organization, now: datetime) ->
                         f"reported by {reporter.slug} (batch)"
                         for p in audited
                     ],
-                    [
-                        p.lifecycle_event.id
-                        if p.lifecycle_event and p.lifecycle_event.awb_digits is None
-                        else None
-                        for p in audited
-                    ],
+                    [report.id if report else None for report in reports],
                 ],
             )
 
@@ -596,11 +629,28 @@ def _notify_milestones(stored: list[_Report], moved: list[_Parcel]) -> None:
     )
 
 
-@transaction.atomic
 def tracking_events_ingest(*, reporter: Organization, events: Sequence[Any]) -> BatchOutcome:
     """Record a batch of reports from one partner: each item is accepted, a duplicate of one
     already stored, or rejected with a code; the good ones are stored even when others are bad.
     Parcels move forward only (see logistics.tracking_codes)."""
+    try:
+        return _ingest(reporter, events)
+    except IntegrityError as error:
+        # This month's partition was detached by hand after this process last saw it: nothing
+        # was stored (the batch's savepoint is rolled back); say so with a code.
+        if not is_missing_partition(error):
+            raise
+        tracking_partitions_forget()
+        raise DomainError(
+            "Reports received this month cannot be stored yet (no partition); send them "
+            "again later.",
+            code=PARTITION_MISSING,
+            status=503,
+        ) from None
+
+
+@transaction.atomic
+def _ingest(reporter: Organization, events: Sequence[Any]) -> BatchOutcome:
     if len(events) > MAX_BATCH:
         raise DomainError(
             f"A batch holds at most {MAX_BATCH:,} events; split it.",
@@ -655,6 +705,20 @@ def tracking_events_ingest(*, reporter: Organization, events: Sequence[Any]) -> 
         report.target = target
         resolved.append(report)
 
+    if resolved and not tracking_partition_open(at=now):
+        for report in resolved:
+            _reject(
+                results,
+                report.index,
+                _Rejection(
+                    PARTITION_MISSING,
+                    "",
+                    "Reports received this month cannot be stored yet (no partition); send "
+                    "them again later.",
+                ),
+                report.event_id,
+            )
+        resolved = []
     stored: list[_Report] = []
     if resolved:
         new_ids = _insert(reporter, resolved, now)
@@ -666,7 +730,12 @@ def tracking_events_ingest(*, reporter: Organization, events: Sequence[Any]) -> 
                 results[report.index] = ItemResult(ACCEPTED, event_id=report.event_id, id=report.id)
                 continue
             target, code, occurred_at = earlier.get(report.event_id, (None, None, None))
-            if (target, code, occurred_at) == (report.target, report.spec.code, report.occurred_at):
+            # an id whose report is archived (its month detached) was seen: a duplicate
+            if target is None or (target, code, occurred_at) == (
+                report.target,
+                report.spec.code,
+                report.occurred_at,
+            ):
                 results[report.index] = ItemResult(DUPLICATE, event_id=report.event_id)
             else:
                 _reject(
@@ -683,7 +752,7 @@ def tracking_events_ingest(*, reporter: Organization, events: Sequence[Any]) -> 
     _fold(parcels, stored)
     moved = [p for p in parcels.values() if p.moved_to is not None or p.lifecycle_to is not None]
     if moved:
-        _write_moves(moved, reporter, timezone.now())
+        _write_moves(moved, reporter, timezone.now(), now)
         _publish(moved, reporter, now)
     _notify_milestones(stored, moved)
     _forget_public_payloads(parcels, stored)

@@ -166,3 +166,29 @@ def test_an_idempotency_key_replays_the_stored_answer(hub, partner_client):
     assert again["Idempotent-Replayed"] == "true"
     assert again.json() == first.json()
     assert first.json()["results"][0]["result"] == "accepted"
+
+
+def test_a_month_without_a_partition_is_a_coded_rejection_not_a_500(
+    hub, partner_client, monkeypatch
+):
+    operator, booked = hub
+    parcel = factories.parcel(booked)
+    client = partner_client(operator, scopes=["tracking:write"])
+    monkeypatch.setattr(
+        "logistics.services.tracking_batch.tracking_partition_open", lambda *, at: False
+    )
+
+    response = client.post(URL, {"events": [item(parcel, "e-1")]}, format="json")
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["results"] == [
+        {
+            "result": "rejected",
+            "event_id": "e-1",
+            "code": "PARTITION_MISSING",
+            "field": "",
+            "message": "Reports received this month cannot be stored yet (no partition); "
+            "send them again later.",
+        }
+    ]
+    assert not TrackingEvent.objects.exists()

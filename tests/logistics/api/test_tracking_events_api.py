@@ -125,3 +125,15 @@ def test_text_that_cannot_be_stored_is_a_400_not_a_500(trade, routed, partner_cl
     assert response.status_code == 400
     assert [e["field"] for e in response.json()["errors"]] == ["remarks"]
     assert not TrackingEvent.objects.exists()
+
+
+def test_a_month_without_a_partition_is_a_503_problem(trade, routed, partner_client, monkeypatch):
+    client = partner_client(trade.carrier, scopes=["tracking:write"])
+    monkeypatch.setattr("logistics.services.tracking.tracking_partition_open", lambda *, at: False)
+
+    response = client.post(URL, body(routed), format="json")
+
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "tracking_partition_missing"
+    assert not TrackingEvent.objects.exists()
