@@ -19,13 +19,18 @@ from marketplace.services.merchants import (
     merchant_review_start,
     merchant_suspend,
 )
+from marketplace.services.order_moves import (
+    OrderMove,
+    order_clear,
+    order_hand_to_logistics,
+    orders_clear,
+    orders_hand_to_logistics,
+)
 from marketplace.services.orders import (
     EXPIRY_BATCH,
     order_cancel,
-    order_clear,
     order_complete,
     order_deliver,
-    order_hand_to_logistics,
     order_hold,
     order_record_customs_submission,
     order_reject,
@@ -64,6 +69,7 @@ __all__ = [
     "CheckoutLineRequest",
     "MerchantRequirementsUnmet",
     "OrderLineRequest",
+    "OrderMove",
     "PriceTierRequest",
     "RatesLoaded",
     "TranslationRequest",
@@ -93,7 +99,9 @@ __all__ = [
     "order_reject",
     "order_return_receive",
     "order_return_request",
+    "orders_clear",
     "orders_expire_unpaid",
+    "orders_hand_to_logistics",
     "payment_confirm",
     "payout_statements_build",
     "payout_statements_close_month",
