@@ -41,6 +41,7 @@ from customs.services.exports import (
     EXPORT_COUNTRY,
     declaration_exit_confirm,
     export_declaration_file,
+    export_declarations_file,
     export_reference,
     exports_flag_missing_exit,
 )
@@ -126,6 +127,7 @@ __all__ = [
     "declarations_clear_batch",
     "declarations_dispatch_waiting",
     "export_declaration_file",
+    "export_declarations_file",
     "export_reference",
     "exports_flag_missing_exit",
     "hs_nomenclature_load",
