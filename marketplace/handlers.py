@@ -1,8 +1,9 @@
 """What the marketplace does when customs and logistics report progress on an order.
 
 Each handler moves the order by one step through its own service, inside the publisher's
-transaction (see ewtp.events.bus). The release chain (released → cleared, shipment created →
-handed to logistics) is subscribed set-wise: a batched clearance moves its orders together.
+transaction (see ewtp.events.bus). Customs' automatic decisions (held; released → cleared,
+shipment created → handed to logistics) are subscribed set-wise: a batched clearance moves its
+orders together.
 """
 
 from __future__ import annotations
@@ -39,11 +40,15 @@ def on_declaration_released(events: Sequence[OutboxEvent]) -> None:
     )
 
 
-@subscribe(customs_events.DECLARATION_HELD)
-def on_declaration_held(event: OutboxEvent) -> None:
-    services.order_hold(
-        order_id=_order_id(event),
-        reason=f"{event.data.get('reason_code')}: {event.data.get('reason')}",
+@subscribe_many(customs_events.DECLARATION_HELD)
+def on_declaration_held(events: Sequence[OutboxEvent]) -> None:
+    services.orders_hold(
+        moves=[
+            services.OrderMove(
+                _order_id(event), f"{event.data.get('reason_code')}: {event.data.get('reason')}"
+            )
+            for event in events
+        ]
     )
 
 

@@ -1,5 +1,5 @@
-"""The order's moves after customs released its goods, for many orders at once: cleared, then
-handed to logistics. A batched clearance releases up to 200 declarations in one transaction,
+"""The order's moves on customs' decisions, for many orders at once: held, or cleared and then
+handed to logistics. A batched clearance decides up to 200 declarations in one transaction,
 and its subscribers move their orders set-wise (one locking read, one UPDATE, one INSERT of
 status rows, one `publish_many`); the single-order services are these with one order.
 
@@ -113,6 +113,12 @@ def orders_clear(*, moves: Sequence[OrderMove]) -> list[Order]:
 
 
 @transaction.atomic
+def orders_hold(*, moves: Sequence[OrderMove]) -> list[Order]:
+    """Customs held the goods of these orders pending a check."""
+    return _orders_move(moves=moves, to=OrderStatus.HELD)
+
+
+@transaction.atomic
 def orders_hand_to_logistics(*, moves: Sequence[OrderMove]) -> list[Order]:
     """The hub has shipments for these cleared orders."""
     return _orders_move(moves=moves, to=OrderStatus.HANDED_TO_LOGISTICS)
@@ -122,6 +128,12 @@ def orders_hand_to_logistics(*, moves: Sequence[OrderMove]) -> list[Order]:
 def order_clear(*, order_id: uuid.UUID, reason: str = "") -> Order:
     """Customs released the goods: the buyer's CBEC quota reservation becomes final."""
     return orders_clear(moves=[OrderMove(order_id, reason)])[0]
+
+
+@transaction.atomic
+def order_hold(*, order_id: uuid.UUID, reason: str) -> Order:
+    """Customs held the goods pending a check."""
+    return orders_hold(moves=[OrderMove(order_id, reason)])[0]
 
 
 @transaction.atomic

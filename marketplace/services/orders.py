@@ -146,12 +146,6 @@ def order_record_customs_submission(*, order_id: uuid.UUID, declaration_id: str)
 
 
 @transaction.atomic
-def order_hold(*, order_id: uuid.UUID, reason: str) -> Order:
-    """Customs held the goods pending a check."""
-    return _order_move(order=Order.objects.get(pk=order_id), to=OrderStatus.HELD, reason=reason)
-
-
-@transaction.atomic
 def order_reject(*, order_id: uuid.UUID, reason: str) -> Order:
     """Customs refused the goods entry: the buyer's CBEC quota it held goes back."""
     rejected = _order_move(
