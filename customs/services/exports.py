@@ -28,8 +28,8 @@ from customs.models import (
     Regime,
 )
 from customs.mrn import mrn_new
-from customs.services.audit import SYSTEM, audit_record
-from customs.services.transitions import audit_decision
+from customs.services.audit import SYSTEM, audit_record, audit_record_many
+from customs.services.transitions import decision_audit_draft
 from ewtp.core.errors import Conflict, NotFound
 from ewtp.core.models import Organization
 from ewtp.events.bus import publish
@@ -189,8 +189,13 @@ def export_declarations_file(
             )
             for export in exports
         )
-        for export, decision in zip(exports, decisions, strict=True):
-            audit_decision(export, decision, {"mrn": export.mrn})
+        audit_record_many(
+            drafts=[
+                decision_audit_draft(export, decision, {"mrn": export.mrn})
+                for export, decision in zip(exports, decisions, strict=True)
+            ]
+        )
+        for export in exports:
             by_reference[(export.submitter_id, export.submitter_reference)] = export
         _clearance_queue([str(export.pk) for export in exports])
     return [
