@@ -15,7 +15,7 @@ from ewtp.core.errors import InvalidTransition
 from ewtp.events.models import OutboxEvent
 from marketplace.events import ORDER_CLEARED
 from marketplace.models import Order, OrderStatus, OrderStatusChange, QuotaState
-from marketplace.services import OrderMove, orders_clear
+from marketplace.services import OrderMove, orders_clear, orders_hold
 from tests.marketplace.flows import pay, place, product, shipment_of, trade_setup
 from tests.worker.conftest import database_url
 
@@ -100,6 +100,17 @@ def test_a_release_delivered_again_is_refused_and_changes_nothing(trade):
     assert {o.status for o in Order.objects.filter(pk__in=[o.pk for o in orders])} == {
         OrderStatus.HANDED_TO_LOGISTICS
     }
+
+
+def test_orders_customs_held_are_held_together_with_their_reasons(trade):
+    orders = submitted(trade, 2)
+
+    held = orders_hold(moves=[OrderMove(o.pk, f"check {n}") for n, o in enumerate(orders)])
+
+    assert {o.status for o in held} == {OrderStatus.HELD}
+    reasons = [OrderStatusChange.objects.filter(order=o).order_by("id").last() for o in orders]
+    assert [r.reason for r in reasons if r is not None] == ["check 0", "check 1"]
+    assert {o.quota_state for o in held} == {QuotaState.RESERVED}  # decided later, not on hold
 
 
 def test_no_moves_write_nothing(trade):
