@@ -99,14 +99,6 @@ def shipment_move(
     return shipment
 
 
-def _new_tracking_number() -> str:
-    for _ in range(TRACKING_NUMBER_ATTEMPTS):
-        number = tracking_numbers.generate()
-        if not Shipment.objects.filter(tracking_number=number).exists():
-            return number
-    raise Conflict("Could not draw a free tracking number.", code="tracking_number_exhausted")
-
-
 @dataclass(frozen=True, slots=True)
 class ShipmentRequest:
     """The cleared goods of one order, as `shipment_create` takes them."""
@@ -152,6 +144,43 @@ def _destinations(requests: Sequence[ShipmentRequest]) -> dict[str, Airport]:
     return found
 
 
+def _shipments_insert(
+    requests: Sequence[ShipmentRequest], destinations: dict[str, Airport]
+) -> list[Shipment]:
+    """Insert a shipment per request, each with a free tracking number. Another transaction
+    may commit a number drawn here after it was checked (the unique index then refuses the
+    INSERT, which is one statement: all or none): the numbers are drawn again. An order that
+    got its shipment meanwhile is a conflict."""
+    now = timezone.now()
+    for _ in range(TRACKING_NUMBER_ATTEMPTS):
+        numbers = _tracking_numbers_new(len(requests))
+        shipments = [
+            Shipment(
+                order_id=request.order_id,
+                order_reference=request.order_reference,
+                marketplace=request.marketplace,
+                merchant=request.merchant,
+                consignee_country=request.consignee_country,
+                destination=destinations[request.destination_iata],
+                weight_kg=request.weight_kg,
+                tracking_number=number,
+                created_at=now,
+                updated_at=now,
+            )
+            for request, number in zip(requests, numbers, strict=True)
+        ]
+        try:
+            with transaction.atomic():
+                return Shipment.objects.bulk_create(shipments)
+        except IntegrityError:
+            if Shipment.objects.filter(order_id__in=[r.order_id for r in requests]).exists():
+                raise Conflict(
+                    "A shipment for this order or tracking number already exists.",
+                    code="shipment_exists",
+                ) from None
+    raise Conflict("Could not draw a free tracking number.", code="tracking_number_exhausted")
+
+
 @transaction.atomic
 def shipment_create_many(*, requests: Sequence[ShipmentRequest]) -> list[Shipment]:
     """Take the cleared goods of many orders into the hub and queue their routing: the same
@@ -177,31 +206,7 @@ def shipment_create_many(*, requests: Sequence[ShipmentRequest]) -> list[Shipmen
         destinations = _destinations(new)
         if any(request.weight_kg <= 0 for request in new):
             raise DomainError("A shipment weighs something.", code="weight_not_positive")
-        numbers = _tracking_numbers_new(len(new))
-        now = timezone.now()
-        shipments = [
-            Shipment(
-                order_id=request.order_id,
-                order_reference=request.order_reference,
-                marketplace=request.marketplace,
-                merchant=request.merchant,
-                consignee_country=request.consignee_country,
-                destination=destinations[request.destination_iata],
-                weight_kg=request.weight_kg,
-                tracking_number=number,
-                created_at=now,
-                updated_at=now,
-            )
-            for request, number in zip(new, numbers, strict=True)
-        ]
-        try:
-            with transaction.atomic():
-                Shipment.objects.bulk_create(shipments)
-        except IntegrityError:
-            raise Conflict(
-                "A shipment for this order or tracking number already exists.",
-                code="shipment_exists",
-            ) from None
+        shipments = _shipments_insert(new, destinations)
         ShipmentStatusChange.objects.bulk_create(
             ShipmentStatusChange(
                 shipment=shipment,

@@ -3,9 +3,14 @@ with one routing job for the lot."""
 
 from __future__ import annotations
 
+import threading
+import time
+import uuid
 from decimal import Decimal
 
+import psycopg2
 import pytest
+from django.db import connections
 
 from ewtp.core.errors import DomainError
 from ewtp.events import bus
@@ -18,7 +23,9 @@ from logistics.services import ShipmentRequest, shipment_create_many
 from marketplace.events import ORDER_CLEARED
 from marketplace.models import OrderStatus
 from marketplace.services import OrderMove, orders_clear
-from tests.marketplace.flows import pay, place
+from tests.db_locks import waiting_on_locks
+from tests.marketplace.flows import pay, place, product, trade_setup
+from tests.worker.conftest import database_url
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +151,55 @@ def test_tracking_numbers_already_taken_are_drawn_again(
     shipments = shipment_create_many(requests=[request(trade, second), request(trade, third)])
 
     assert [s.tracking_number for s in shipments] == ["EW000000014BE", "EW000000028BE"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_tracking_number_another_transaction_commits_meanwhile_is_drawn_again(monkeypatch):
+    # Given cleared orders, and another transaction that has inserted a shipment with the
+    # number drawn first here but not yet committed it (so the check cannot see it).
+    trade = trade_setup()
+    product(trade)
+    monkeypatch.setitem(
+        bus._handlers,
+        ORDER_CLEARED,
+        [h for h in bus._handlers[ORDER_CLEARED] if h is not logistics_handlers.on_order_cleared],
+    )
+    orders = [pay(trade, place(trade)) for _ in range(3)]
+    orders_clear(moves=[OrderMove(o.pk) for o in orders])
+    elsewhere, *mine = orders
+    other = psycopg2.connect(database_url())
+    other.cursor().execute(
+        "INSERT INTO logistics_shipment (id, order_id, order_reference, marketplace_id, "
+        "merchant_id, consignee_country, destination_id, weight_kg, volume_m3, service_level, "
+        "customs_hold, waiting_reason, tracking_number, status, tracking_status, tracking_rank, "
+        "created_at, updated_at) VALUES (%s, %s, 'X', %s, %s, 'CN', 'HGH', 1, 0, 'standard', "
+        "false, '', 'EW000000014BE', 'created', 'info_received', 0, now(), now())",
+        [str(uuid.uuid4()), str(elsewhere.pk), str(trade.marketplace.pk), str(trade.merchant.pk)],
+    )
+    draws = iter(["EW000000014BE", "EW000000028BE", "EW000000028BE", "EW000000031BE"])
+    monkeypatch.setattr(tracking_numbers, "generate", lambda: next(draws))
+    outcome: list[object] = []
+
+    def create() -> None:
+        try:
+            outcome.extend(shipment_create_many(requests=[request(trade, o) for o in mine]))
+        except Exception as error:  # noqa: BLE001 (reported by the assertion below)
+            outcome.append(error)
+        finally:
+            connections.close_all()
+
+    # When the insert waits on the other transaction, which then commits.
+    worker = threading.Thread(target=create)
+    worker.start()
+    try:
+        waiting_on_locks(1, time.monotonic() + 20)
+        other.commit()
+    finally:
+        other.close()
+    worker.join(timeout=60)
+
+    # Then the numbers are drawn again and both shipments exist.
+    assert [getattr(s, "tracking_number", s) for s in outcome] == [
+        "EW000000028BE",
+        "EW000000031BE",
+    ]

@@ -16,6 +16,7 @@ from ewtp.events.models import OutboxEvent
 from marketplace.events import ORDER_CLEARED
 from marketplace.models import Order, OrderStatus, OrderStatusChange, QuotaState
 from marketplace.services import OrderMove, orders_clear, orders_hold
+from tests.db_locks import waiting_on_locks
 from tests.marketplace.flows import pay, place, product, shipment_of, trade_setup
 from tests.worker.conftest import database_url
 
@@ -118,23 +119,6 @@ def test_no_moves_write_nothing(trade):
     assert not OutboxEvent.objects.filter(type=ORDER_CLEARED).exists()
 
 
-def _waiting_on_locks(count: int, deadline: float) -> None:
-    """Poll until `count` other backends wait on a row lock, or fail at the deadline."""
-    with psycopg2.connect(database_url()) as watcher, watcher.cursor() as cursor:
-        while True:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )
-            row = cursor.fetchone()
-            if row is not None and row[0] >= count:
-                return
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{count} transactions never waited on a lock")
-            watcher.rollback()
-            time.sleep(0.05)  # poll interval of a deadline-bound wait
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_batches_sharing_orders_in_opposite_orders_wait_rather_than_deadlock():
     # Given six submitted orders, and a third transaction holding the middle one, so that both
@@ -169,7 +153,7 @@ def test_two_batches_sharing_orders_in_opposite_orders_wait_rather_than_deadlock
     for thread in threads:
         thread.start()
     try:
-        _waiting_on_locks(2, time.monotonic() + 20)
+        waiting_on_locks(2, time.monotonic() + 20)
     finally:
         holder.rollback()
         holder.close()
