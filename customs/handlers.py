@@ -4,6 +4,7 @@ China releases an order's goods (declare their export from Belgium)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from decimal import Decimal
 
 from customs import events as customs_events
@@ -13,10 +14,10 @@ from customs.services import (
     cbec_payment_document_receive,
     declaration_submit,
     declaration_tax_cancel,
-    export_declaration_file,
+    export_declarations_file,
 )
 from ewtp.core.models import Organization
-from ewtp.events.bus import subscribe
+from ewtp.events.bus import subscribe, subscribe_many
 from ewtp.events.models import OutboxEvent
 from marketplace import events as marketplace_events
 from marketplace.cbec_documents import order_documents
@@ -60,11 +61,14 @@ def on_order_paid(event: OutboxEvent) -> None:
             cbec_payment_document_receive(order_id=order_id, payment=documents[1])
 
 
-@subscribe(customs_events.DECLARATION_RELEASED)
-def on_declaration_released(event: OutboxEvent) -> None:
+@subscribe_many(customs_events.DECLARATION_RELEASED)
+def on_declaration_released(events: Sequence[OutboxEvent]) -> None:
     # An order's goods released for China leave the EU: from Belgium they are declared for
-    # export (customs.services.exports decides whether they leave from there).
-    export_declaration_file(import_declaration_id=uuid.UUID(str(event.data["id"])))
+    # export (customs.services.exports decides whether they leave from there). Set-wise: a
+    # batched clearance files the exports of all its releases together.
+    export_declarations_file(
+        import_declaration_ids=[uuid.UUID(str(event.data["id"])) for event in events]
+    )
 
 
 @subscribe(marketplace_events.ORDER_RETURNED)

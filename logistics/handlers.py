@@ -11,16 +11,19 @@ already moved to `cleared`, so its next move (handed to logistics) is allowed.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from customs import events as customs_events
 from ewtp.core.models import Organization
-from ewtp.events.bus import subscribe
+from ewtp.events.bus import subscribe, subscribe_many
 from ewtp.events.models import OutboxEvent
 from logistics.services import (
+    ShipmentRequest,
     inbound_customs_refuse,
     inbound_customs_release,
-    shipment_create,
+    shipment_create_many,
     shipment_customs_block,
     shipment_customs_unblock,
 )
@@ -29,21 +32,34 @@ from marketplace import events as marketplace_events
 WEIGHT_STEP = Decimal("0.001")
 
 
-@subscribe(marketplace_events.ORDER_CLEARED)
-def on_order_cleared(event: OutboxEvent) -> None:
-    order = event.data
+def _weight(order: dict[str, Any]) -> Decimal:
     weight = sum(
         (Decimal(str(line["unit_weight_kg"])) * int(line["quantity"]) for line in order["lines"]),
         Decimal("0"),
     )
-    shipment_create(
-        order_id=uuid.UUID(str(order["id"])),
-        order_reference=str(order["reference"]),
-        marketplace=Organization.objects.get(slug=order["marketplace"]),
-        merchant=Organization.objects.get(slug=order["merchant"]),
-        consignee_country=str(order["destination_country"]),
-        destination_iata=str(order["destination_airport"]),
-        weight_kg=weight.quantize(WEIGHT_STEP),
+    return weight.quantize(WEIGHT_STEP)
+
+
+# Set-wise: a batched clearance clears many orders in one transaction, and their shipments are
+# created together (see logistics.services.shipments.shipment_create_many).
+@subscribe_many(marketplace_events.ORDER_CLEARED)
+def on_order_cleared(events: Sequence[OutboxEvent]) -> None:
+    orders = [event.data for event in events]
+    slugs = {order[party] for order in orders for party in ("marketplace", "merchant")}
+    organizations = Organization.objects.in_bulk(list(slugs), field_name="slug")
+    shipment_create_many(
+        requests=[
+            ShipmentRequest(
+                order_id=uuid.UUID(str(order["id"])),
+                order_reference=str(order["reference"]),
+                marketplace=organizations[order["marketplace"]],
+                merchant=organizations[order["merchant"]],
+                consignee_country=str(order["destination_country"]),
+                destination_iata=str(order["destination_airport"]),
+                weight_kg=_weight(order),
+            )
+            for order in orders
+        ]
     )
 
 

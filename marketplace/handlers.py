@@ -1,16 +1,19 @@
 """What the marketplace does when customs and logistics report progress on an order.
 
 Each handler moves the order by one step through its own service, inside the publisher's
-transaction (see ewtp.events.bus).
+transaction (see ewtp.events.bus). Customs' automatic decisions (held; released → cleared,
+shipment created → handed to logistics) are subscribed set-wise: a batched clearance moves its
+orders together.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from customs import events as customs_events
-from ewtp.events.bus import subscribe
+from ewtp.events.bus import subscribe, subscribe_many
 from ewtp.events.models import OutboxEvent
 from logistics import events as logistics_events
 from marketplace import services
@@ -27,16 +30,25 @@ def on_declaration_submitted(event: OutboxEvent) -> None:
     )
 
 
-@subscribe(customs_events.DECLARATION_RELEASED)
-def on_declaration_released(event: OutboxEvent) -> None:
-    services.order_clear(order_id=_order_id(event), reason=str(event.data.get("reason") or ""))
+@subscribe_many(customs_events.DECLARATION_RELEASED)
+def on_declaration_released(events: Sequence[OutboxEvent]) -> None:
+    services.orders_clear(
+        moves=[
+            services.OrderMove(_order_id(event), str(event.data.get("reason") or ""))
+            for event in events
+        ]
+    )
 
 
-@subscribe(customs_events.DECLARATION_HELD)
-def on_declaration_held(event: OutboxEvent) -> None:
-    services.order_hold(
-        order_id=_order_id(event),
-        reason=f"{event.data.get('reason_code')}: {event.data.get('reason')}",
+@subscribe_many(customs_events.DECLARATION_HELD)
+def on_declaration_held(events: Sequence[OutboxEvent]) -> None:
+    services.orders_hold(
+        moves=[
+            services.OrderMove(
+                _order_id(event), f"{event.data.get('reason_code')}: {event.data.get('reason')}"
+            )
+            for event in events
+        ]
     )
 
 
@@ -45,10 +57,13 @@ def on_declaration_rejected(event: OutboxEvent) -> None:
     services.order_reject(order_id=_order_id(event), reason=str(event.data.get("reason") or ""))
 
 
-@subscribe(logistics_events.SHIPMENT_CREATED)
-def on_shipment_created(event: OutboxEvent) -> None:
-    services.order_hand_to_logistics(
-        order_id=_order_id(event), tracking_number=str(event.data["tracking_number"])
+@subscribe_many(logistics_events.SHIPMENT_CREATED)
+def on_shipment_created(events: Sequence[OutboxEvent]) -> None:
+    services.orders_hand_to_logistics(
+        moves=[
+            services.OrderMove(_order_id(event), f"shipment {event.data['tracking_number']}")
+            for event in events
+        ]
     )
 
 

@@ -47,6 +47,7 @@ from customs.services.exports import (
     EXPORT_COUNTRY,
     declaration_exit_confirm,
     export_declaration_file,
+    export_declarations_file,
     export_reference,
     exports_flag_missing_exit,
 )
@@ -136,6 +137,7 @@ __all__ = [
     "declarations_dispatch_waiting",
     "document_match_run",
     "export_declaration_file",
+    "export_declarations_file",
     "export_reference",
     "exports_flag_missing_exit",
     "hs_nomenclature_load",

@@ -104,8 +104,13 @@ class AuditDraft:
 def audit_record_many(*, drafts: Sequence[AuditDraft]) -> list[AuditEntry]:
     """Append entries to the chain in the given order, under one acquisition of the chain lock
     and with one INSERT: each links to the one before it exactly as `audit_record` would link
-    them one at a time, so `audit_chain_verify` cannot tell the two apart."""
+    them one at a time, so `audit_chain_verify` cannot tell the two apart. Inside
+    `audit_deferred`, the entries are gathered as `audit_record`'s are (none returned here)."""
     if not drafts:
+        return []
+    gathered = _collecting.get()
+    if gathered is not None:
+        gathered.extend(drafts)
         return []
     transaction_lock(AUDIT_CHAIN, 0)
     head = AuditEntry.objects.order_by("-sequence").values_list("sequence", "hash").first()

@@ -140,7 +140,9 @@ class _Writes:
 
     now: datetime
     decisions: list[ClearanceDecision] = field(default_factory=list)
-    events: list[EventDraft] = field(default_factory=list)
+    # (how many events the declaration published before this one, the event)
+    events: list[tuple[int, EventDraft]] = field(default_factory=list)
+    published: dict[uuid.UUID, int] = field(default_factory=lambda: defaultdict(int))
     audit: list[AuditDraft] = field(default_factory=list)
     hits: list[RuleHit] = field(default_factory=list)
     assessed: list[Declaration] = field(default_factory=list)
@@ -171,13 +173,13 @@ class _Writes:
         self.decisions.append(decision)
         event_type = declaration_event_type(declaration)
         if event_type is not None:  # an export publishes no status events
-            self.events.append(
-                EventDraft(
-                    type=event_type,
-                    data=declaration_event_data(declaration, decision),
-                    recipients=[declaration.submitter, declaration.merchant],
-                )
+            draft = EventDraft(
+                type=event_type,
+                data=declaration_event_data(declaration, decision),
+                recipients=[declaration.submitter, declaration.merchant],
             )
+            self.events.append((self.published[declaration.pk], draft))
+            self.published[declaration.pk] += 1
         self.audit.append(decision_audit_draft(declaration, decision, move.audit_extra))
 
     def system_entry(self, declaration: Declaration, action: str, payload: dict[str, Any]) -> None:
@@ -276,6 +278,18 @@ def _context(declarations: Sequence[Declaration], exchange_rates: ExchangeRates)
     )
 
 
+def _publication_order(events: list[tuple[int, EventDraft]]) -> list[EventDraft]:
+    """Every declaration's first event, then every second one, and within each, the events of
+    one type side by side (types in the order they first appear, declarations in the batch's
+    order): each declaration's events keep their order, and the subscribers get runs of one
+    type they can handle set-wise (see ewtp.events.bus)."""
+    types: dict[str, int] = {}
+    for _, draft in events:
+        types.setdefault(draft.type, len(types))
+    ordered = sorted(events, key=lambda item: (item[0], types[item[1].type]))
+    return [draft for _, draft in ordered]
+
+
 def _write(writes: _Writes, declarations: Sequence[Declaration]) -> None:
     """Set-wise: the declarations, their lines, the decisions and hits, the events (whose
     handlers see the declarations decided), then the audit entries."""
@@ -307,7 +321,7 @@ def _write(writes: _Writes, declarations: Sequence[Declaration]) -> None:
     # The subscribers (the marketplace's, logistics', the export filing on release) audit what
     # they do too: their entries are gathered and appended with the batch's own.
     with audit_deferred() as gathered:
-        publish_many(writes.events)
+        publish_many(_publication_order(writes.events))
     # Last: the chain lock is held from here to the commit, so audited transactions elsewhere
     # wait for one INSERT, not for the whole batch and its subscribers.
     audit_record_many(drafts=[*writes.audit, *gathered])

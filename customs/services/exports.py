@@ -7,10 +7,12 @@ raises an alert: without proof of exit the seller cannot zero-rate the supply (D
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from customs import tasks
@@ -26,8 +28,8 @@ from customs.models import (
     Regime,
 )
 from customs.mrn import mrn_new
-from customs.services.audit import SYSTEM, audit_record
-from customs.services.transitions import audit_decision
+from customs.services.audit import SYSTEM, audit_record, audit_record_many
+from customs.services.transitions import decision_audit_draft
 from ewtp.core.errors import Conflict, NotFound
 from ewtp.core.models import Organization
 from ewtp.events.bus import publish
@@ -50,57 +52,117 @@ def _mrn_year() -> int:
     return timezone.now().astimezone(ZoneInfo("Europe/Brussels")).year
 
 
+def _exportable(imported: Declaration) -> bool:
+    """Goods of a marketplace order released for China that leave from Belgium (the merchant
+    is established there)."""
+    return (
+        imported.regime == Regime.CN_CBEC
+        and imported.order_id is not None
+        and imported.merchant.country == EXPORT_COUNTRY
+    )
+
+
+def _export_new(imported: Declaration, now: datetime) -> Declaration:
+    return Declaration(
+        order_reference=imported.order_reference,
+        submitter_reference=export_reference(imported.order_reference),
+        merchant=imported.merchant,
+        submitter=imported.submitter,
+        regime=Regime.EU_EXPORT,
+        consignee_name=imported.consignee_name,
+        destination_country=imported.destination_country,
+        currency=imported.currency,
+        total_value=imported.total_value,
+        mrn=mrn_new(year=_mrn_year(), country=EXPORT_COUNTRY),
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _exports_insert(imports: list[Declaration], now: datetime) -> list[Declaration]:
+    """Insert the exports of these imports, each with a new MRN; an MRN clash draws them all
+    again (the INSERT is one statement, so it is all or none)."""
+    for _ in range(_MRN_ATTEMPTS):
+        exports = [_export_new(imported, now) for imported in imports]
+        try:
+            with transaction.atomic():
+                return Declaration.objects.bulk_create(exports)
+        except IntegrityError:  # an MRN clash: draw again
+            continue
+    raise Conflict("No free MRN could be drawn.", code="mrn_unavailable")
+
+
+def _parties(export: Declaration, imported: Declaration) -> list[DeclarationParty]:
+    merchant, submitter = imported.merchant, imported.submitter
+    return [
+        DeclarationParty(
+            declaration=export,
+            role=PartyRole.CONSIGNOR,
+            name=merchant.name[:200],
+            country=merchant.country,
+            eori=merchant.eori,
+        ),
+        DeclarationParty(
+            declaration=export,
+            role=PartyRole.CONSIGNEE,
+            name=imported.consignee_name[:200],
+            country=imported.destination_country,
+        ),
+        DeclarationParty(
+            declaration=export,
+            role=PartyRole.DECLARANT,
+            name=submitter.name[:200],
+            country=submitter.country,
+            eori=submitter.eori,
+        ),
+    ]
+
+
 @transaction.atomic
-def export_declaration_file(*, import_declaration_id: uuid.UUID) -> Declaration | None:
+def export_declarations_file(
+    *, import_declaration_ids: Sequence[uuid.UUID]
+) -> list[Declaration | None]:
     """File the EU export of a marketplace order's goods once China has released their import,
     if they leave from Belgium (the merchant is established there), with a new MRN, and queue
     its clearance. Goods China holds or refuses never leave, so no export has to be
-    invalidated. One export per order: filing again returns the first. No marketplace order
-    follows it (`order_id` is empty) and it publishes no status events."""
-    imported = Declaration.objects.select_related("merchant", "submitter").get(
-        pk=import_declaration_id
+    invalidated. One export per order: filing again (or asking twice) returns the first. No
+    marketplace order follows it (`order_id` is empty) and it publishes no status events.
+    Written set-wise for a batch of releases (one INSERT each for the exports, their lines,
+    parties and decisions; one clearance job). Returns, per id asked, the export or None."""
+    if not import_declaration_ids:
+        return []
+    imports = (
+        Declaration.objects.select_related("merchant", "submitter")
+        .prefetch_related(
+            Prefetch("lines", queryset=DeclarationLine.objects.order_by("line_number"))
+        )
+        .in_bulk(list(import_declaration_ids))
     )
-    if (
-        imported.regime != Regime.CN_CBEC
-        or imported.order_id is None
-        or imported.merchant.country != EXPORT_COUNTRY
-    ):
-        return None
-    merchant, submitter = imported.merchant, imported.submitter
-    reference = export_reference(imported.order_reference)
-    existing = Declaration.objects.filter(
-        submitter=submitter, submitter_reference=reference
-    ).first()
-    if existing is not None:
-        return existing
-    now = timezone.now()
-    declaration: Declaration | None = None
-    for _ in range(_MRN_ATTEMPTS):
-        try:
-            with transaction.atomic():
-                declaration = Declaration.objects.create(
-                    order_reference=imported.order_reference,
-                    submitter_reference=reference,
-                    merchant=merchant,
-                    submitter=submitter,
-                    regime=Regime.EU_EXPORT,
-                    consignee_name=imported.consignee_name,
-                    destination_country=imported.destination_country,
-                    currency=imported.currency,
-                    total_value=imported.total_value,
-                    mrn=mrn_new(year=_mrn_year(), country=EXPORT_COUNTRY),
-                    created_at=now,
-                    updated_at=now,
-                )
-            break
-        except IntegrityError:  # an MRN clash: draw another
-            continue
-    if declaration is None:
-        raise Conflict("No free MRN could be drawn.", code="mrn_unavailable")
-    DeclarationLine.objects.bulk_create(
-        [
+    missing = [pk for pk in import_declaration_ids if pk not in imports]
+    if missing:
+        raise Declaration.DoesNotExist(f"No declaration {missing[0]}.")
+    exportable = {pk: imports[pk] for pk in import_declaration_ids if _exportable(imports[pk])}
+    by_reference: dict[tuple[uuid.UUID, str], Declaration] = {}
+    if exportable:
+        wanted = {export_reference(d.order_reference) for d in exportable.values()}
+        for existing in Declaration.objects.filter(
+            submitter__in={d.submitter_id for d in exportable.values()},
+            submitter_reference__in=wanted,
+        ):
+            by_reference[(existing.submitter_id, existing.submitter_reference)] = existing
+
+    def key(imported: Declaration) -> tuple[uuid.UUID, str]:
+        return (imported.submitter_id, export_reference(imported.order_reference))
+
+    # One export per order, even if its release is reported twice.
+    unfiled = {key(d): d for d in exportable.values() if key(d) not in by_reference}
+    to_file = list(unfiled.values())
+    if to_file:
+        now = timezone.now()
+        exports = _exports_insert(to_file, now)
+        DeclarationLine.objects.bulk_create(
             DeclarationLine(
-                declaration=declaration,
+                declaration=export,
                 line_number=line.line_number,
                 hs_code=line.hs_code,
                 description=line.description,
@@ -108,45 +170,53 @@ def export_declaration_file(*, import_declaration_id: uuid.UUID) -> Declaration 
                 quantity=line.quantity,
                 value=line.value,
             )
+            for export, imported in zip(exports, to_file, strict=True)
             for line in imported.lines.all()
-        ]
-    )
-    DeclarationParty.objects.bulk_create(
-        [
-            DeclarationParty(
-                declaration=declaration,
-                role=PartyRole.CONSIGNOR,
-                name=merchant.name[:200],
-                country=merchant.country,
-                eori=merchant.eori,
-            ),
-            DeclarationParty(
-                declaration=declaration,
-                role=PartyRole.CONSIGNEE,
-                name=imported.consignee_name[:200],
-                country=imported.destination_country,
-            ),
-            DeclarationParty(
-                declaration=declaration,
-                role=PartyRole.DECLARANT,
-                name=submitter.name[:200],
-                country=submitter.country,
-                eori=submitter.eori,
-            ),
-        ]
-    )
-    decision = ClearanceDecision.objects.create(
-        declaration=declaration,
-        from_status="",
-        to_status=DeclarationStatus.SUBMITTED,
-        reason_code="filed",
-        reason=f"Export of order {imported.order_reference} filed under MRN {declaration.mrn}.",
-        decided_at=now,
-    )
-    audit_decision(declaration, decision, {"mrn": declaration.mrn})
-    declaration_id = str(declaration.pk)
-    transaction.on_commit(lambda: tasks.clear_declaration.delay(declaration_id))
-    return declaration
+        )
+        DeclarationParty.objects.bulk_create(
+            party
+            for export, imported in zip(exports, to_file, strict=True)
+            for party in _parties(export, imported)
+        )
+        decisions = ClearanceDecision.objects.bulk_create(
+            ClearanceDecision(
+                declaration=export,
+                from_status="",
+                to_status=DeclarationStatus.SUBMITTED,
+                reason_code="filed",
+                reason=f"Export of order {export.order_reference} filed under MRN {export.mrn}.",
+                decided_at=now,
+            )
+            for export in exports
+        )
+        audit_record_many(
+            drafts=[
+                decision_audit_draft(export, decision, {"mrn": export.mrn})
+                for export, decision in zip(exports, decisions, strict=True)
+            ]
+        )
+        for export in exports:
+            by_reference[(export.submitter_id, export.submitter_reference)] = export
+        _clearance_queue([str(export.pk) for export in exports])
+    return [
+        by_reference[key(imports[pk])] if pk in exportable else None
+        for pk in import_declaration_ids
+    ]
+
+
+def _clearance_queue(declaration_ids: list[str]) -> None:
+    """One clearance job for the exports one transaction filed, once it commits."""
+    if len(declaration_ids) == 1:
+        declaration_id = declaration_ids[0]
+        transaction.on_commit(lambda: tasks.clear_declaration.delay(declaration_id))
+    else:
+        transaction.on_commit(lambda: tasks.clear_declarations.delay(declaration_ids))
+
+
+@transaction.atomic
+def export_declaration_file(*, import_declaration_id: uuid.UUID) -> Declaration | None:
+    """`export_declarations_file` for one released import."""
+    return export_declarations_file(import_declaration_ids=[import_declaration_id])[0]
 
 
 def _export_for_exit(declaration_id: uuid.UUID, mrn: str) -> Declaration:
@@ -260,6 +330,7 @@ __all__ = [
     "EXIT_WINDOW",
     "declaration_exit_confirm",
     "export_declaration_file",
+    "export_declarations_file",
     "export_reference",
     "exports_flag_missing_exit",
 ]

@@ -41,7 +41,7 @@ from logistics.services.routing import (
     shipments_plan,
     shipments_route_ready,
 )
-from logistics.services.shipments import shipment_create
+from logistics.services.shipments import ShipmentRequest, shipment_create, shipment_create_many
 from logistics.services.subscriptions import (
     milestone_subscription_create,
     milestone_subscription_delete,
@@ -57,6 +57,7 @@ __all__ = [
     "ManifestOutcome",
     "ParcelResult",
     "RoutingOutcome",
+    "ShipmentRequest",
     "TrackingRecord",
     "airlines_load",
     "airport_ensure",
@@ -76,6 +77,7 @@ __all__ = [
     "routing_run",
     "routing_run_request",
     "shipment_create",
+    "shipment_create_many",
     "shipment_customs_block",
     "shipment_customs_hold",
     "shipment_customs_release",

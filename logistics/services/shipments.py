@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -11,7 +13,7 @@ from django.utils import timezone
 
 from ewtp.core.errors import Conflict, DomainError
 from ewtp.core.models import Organization
-from ewtp.events.bus import publish
+from ewtp.events.bus import EventDraft, publish, publish_many
 from logistics import tasks, tracking_numbers
 from logistics.events import EVENT_FOR_STATUS, shipment_event_data
 from logistics.models import (
@@ -99,12 +101,158 @@ def shipment_move(
     return shipment
 
 
-def _new_tracking_number() -> str:
+@dataclass(frozen=True, slots=True)
+class ShipmentRequest:
+    """The cleared goods of one order, as `shipment_create` takes them."""
+
+    order_id: uuid.UUID
+    order_reference: str
+    marketplace: Organization
+    merchant: Organization
+    consignee_country: str
+    destination_iata: str
+    weight_kg: Decimal
+
+
+def _tracking_numbers_new(count: int) -> list[str]:
+    """`count` distinct tracking numbers no shipment has, drawn together and checked with one
+    query per draw."""
+    numbers: list[str] = []
     for _ in range(TRACKING_NUMBER_ATTEMPTS):
-        number = tracking_numbers.generate()
-        if not Shipment.objects.filter(tracking_number=number).exists():
-            return number
+        drawn = list(dict.fromkeys(tracking_numbers.generate() for _ in range(count)))
+        drawn = [n for n in drawn if n not in numbers]
+        taken = set(
+            Shipment.objects.filter(tracking_number__in=drawn).values_list(
+                "tracking_number", flat=True
+            )
+        )
+        numbers += [n for n in drawn if n not in taken][: count - len(numbers)]
+        if len(numbers) == count:
+            return numbers
     raise Conflict("Could not draw a free tracking number.", code="tracking_number_exhausted")
+
+
+def _destinations(requests: Sequence[ShipmentRequest]) -> dict[str, Airport]:
+    """The served airports the requests name; an airport the hub does not serve is refused."""
+    wanted = {request.destination_iata for request in requests}
+    served = Airport.objects.exclude(iata=HUB_IATA).filter(iata__in=wanted, served=True)
+    found = {airport.iata: airport for airport in served}
+    for request in requests:
+        if request.destination_iata not in found:
+            raise DomainError(
+                f"The hub does not serve {request.destination_iata}.",
+                code="destination_not_served",
+            )
+    return found
+
+
+def _shipments_insert(
+    requests: Sequence[ShipmentRequest], destinations: dict[str, Airport]
+) -> list[Shipment]:
+    """Insert a shipment per request, each with a free tracking number. Another transaction
+    may commit a number drawn here after it was checked (the unique index then refuses the
+    INSERT, which is one statement: all or none): the numbers are drawn again. An order that
+    got its shipment meanwhile is a conflict."""
+    now = timezone.now()
+    for _ in range(TRACKING_NUMBER_ATTEMPTS):
+        numbers = _tracking_numbers_new(len(requests))
+        shipments = [
+            Shipment(
+                order_id=request.order_id,
+                order_reference=request.order_reference,
+                marketplace=request.marketplace,
+                merchant=request.merchant,
+                consignee_country=request.consignee_country,
+                destination=destinations[request.destination_iata],
+                weight_kg=request.weight_kg,
+                tracking_number=number,
+                created_at=now,
+                updated_at=now,
+            )
+            for request, number in zip(requests, numbers, strict=True)
+        ]
+        try:
+            with transaction.atomic():
+                return Shipment.objects.bulk_create(shipments)
+        except IntegrityError:
+            if Shipment.objects.filter(order_id__in=[r.order_id for r in requests]).exists():
+                raise Conflict(
+                    "A shipment for this order or tracking number already exists.",
+                    code="shipment_exists",
+                ) from None
+    raise Conflict("Could not draw a free tracking number.", code="tracking_number_exhausted")
+
+
+@transaction.atomic
+def shipment_create_many(*, requests: Sequence[ShipmentRequest]) -> list[Shipment]:
+    """Take the cleared goods of many orders into the hub and queue their routing: the same
+    rules as `shipment_create`, written set-wise (one INSERT each for the shipments and their
+    status rows, one `publish_many`, one routing job). One shipment per order: an order that
+    has one (or is asked for twice) gets that one back, with no new event. Returns a shipment
+    per request, in the requests' order."""
+    if not requests:
+        return []
+    existing = {
+        shipment.order_id: shipment
+        for shipment in Shipment.objects.filter(
+            order_id__in={request.order_id for request in requests}
+        )
+    }
+    # The first request of each order without a shipment (an order asked for twice gets one).
+    first: dict[uuid.UUID, ShipmentRequest] = {}
+    for request in requests:
+        if request.order_id not in existing:
+            first.setdefault(request.order_id, request)
+    new = list(first.values())
+    if new:
+        destinations = _destinations(new)
+        if any(request.weight_kg <= 0 for request in new):
+            raise DomainError("A shipment weighs something.", code="weight_not_positive")
+        shipments = _shipments_insert(new, destinations)
+        ShipmentStatusChange.objects.bulk_create(
+            ShipmentStatusChange(
+                shipment=shipment,
+                from_status="",
+                to_status=ShipmentStatus.CREATED,
+                reason=f"order {shipment.order_reference} cleared",
+                changed_at=shipment.created_at,
+            )
+            for shipment in shipments
+        )
+        created = Shipment.objects.select_related(
+            "marketplace", "merchant", "carrier", "flight__carrier"
+        ).in_bulk([shipment.pk for shipment in shipments])
+        publish_many(
+            [
+                EventDraft(
+                    type=EVENT_FOR_STATUS[ShipmentStatus.CREATED],
+                    data=shipment_event_data(created[shipment.pk]),
+                    recipients=[o for o in (shipment.marketplace, shipment.merchant) if o],
+                )
+                for shipment in shipments
+            ]
+        )
+        _routing_queue([str(shipment.pk) for shipment in shipments])
+    # In-process subscribers of the events may already have moved the shipments further.
+    after = {
+        shipment.order_id: shipment
+        for shipment in Shipment.objects.filter(
+            order_id__in={request.order_id for request in requests}
+        )
+    }
+    return [after[request.order_id] for request in requests]
+
+
+def _routing_queue(shipment_ids: list[str]) -> None:
+    """One routing job for what one transaction created, queued once it commits: a lone
+    shipment is booked by its own job, as soon as it exists; many by one routing run, which
+    plans every ready shipment at once, as beat's run does. (Not `routing_run_request`: its
+    lock on the queued run would make concurrent clearance batches wait for each other.)"""
+    if len(shipment_ids) == 1:
+        shipment_id = shipment_ids[0]
+        transaction.on_commit(lambda: tasks.route_shipment.delay(shipment_id))
+    else:
+        transaction.on_commit(lambda: tasks.route_ready_shipments.delay())
 
 
 @transaction.atomic
@@ -120,44 +268,16 @@ def shipment_create(
 ) -> Shipment:
     """Take cleared goods into the hub and queue their routing. One shipment per order:
     creating it again returns the first one."""
-    existing = Shipment.objects.filter(order_id=order_id).first()
-    if existing is not None:
-        return existing
-    destination = (
-        Airport.objects.exclude(iata=HUB_IATA).filter(iata=destination_iata, served=True).first()
-    )
-    if destination is None:
-        raise DomainError(
-            f"The hub does not serve {destination_iata}.", code="destination_not_served"
-        )
-    if weight_kg <= 0:
-        raise DomainError("A shipment weighs something.", code="weight_not_positive")
-    try:
-        with transaction.atomic():
-            shipment = Shipment.objects.create(
+    return shipment_create_many(
+        requests=[
+            ShipmentRequest(
                 order_id=order_id,
                 order_reference=order_reference,
                 marketplace=marketplace,
                 merchant=merchant,
                 consignee_country=consignee_country,
-                destination=destination,
+                destination_iata=destination_iata,
                 weight_kg=weight_kg,
-                tracking_number=_new_tracking_number(),
             )
-    except IntegrityError:
-        raise Conflict(
-            "A shipment for this order or tracking number already exists.",
-            code="shipment_exists",
-        ) from None
-    ShipmentStatusChange.objects.create(
-        shipment=shipment,
-        from_status="",
-        to_status=ShipmentStatus.CREATED,
-        reason=f"order {order_reference} cleared",
-        changed_at=shipment.created_at,
-    )
-    publish_shipment_event(shipment)
-    shipment_id = str(shipment.pk)
-    transaction.on_commit(lambda: tasks.route_shipment.delay(shipment_id))
-    shipment.refresh_from_db()
-    return shipment
+        ]
+    )[0]

@@ -146,19 +146,6 @@ def order_record_customs_submission(*, order_id: uuid.UUID, declaration_id: str)
 
 
 @transaction.atomic
-def order_clear(*, order_id: uuid.UUID, reason: str = "") -> Order:
-    """Customs released the goods: the buyer's CBEC quota reservation becomes final."""
-    _quota_settle(_locked_with_checkout(order_id), to=QuotaState.COMMITTED)
-    return _order_move(order=Order.objects.get(pk=order_id), to=OrderStatus.CLEARED, reason=reason)
-
-
-@transaction.atomic
-def order_hold(*, order_id: uuid.UUID, reason: str) -> Order:
-    """Customs held the goods pending a check."""
-    return _order_move(order=Order.objects.get(pk=order_id), to=OrderStatus.HELD, reason=reason)
-
-
-@transaction.atomic
 def order_reject(*, order_id: uuid.UUID, reason: str) -> Order:
     """Customs refused the goods entry: the buyer's CBEC quota it held goes back."""
     rejected = _order_move(
@@ -167,16 +154,6 @@ def order_reject(*, order_id: uuid.UUID, reason: str) -> Order:
     _quota_settle(_locked_with_checkout(order_id), to=QuotaState.RELEASED)
     rejected.refresh_from_db()
     return rejected
-
-
-@transaction.atomic
-def order_hand_to_logistics(*, order_id: uuid.UUID, tracking_number: str) -> Order:
-    """The hub has a shipment for the cleared goods."""
-    return _order_move(
-        order=Order.objects.get(pk=order_id),
-        to=OrderStatus.HANDED_TO_LOGISTICS,
-        reason=f"shipment {tracking_number}",
-    )
 
 
 @transaction.atomic

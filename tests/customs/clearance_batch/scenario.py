@@ -11,14 +11,16 @@ from customs.models import (
     AuditEntry,
     Declaration,
     MerchantTrust,
+    Regime,
     RuleHit,
     TrustLevel,
 )
 from customs.services import commodity_codes_load
 from ewtp.core.models import OrganizationKind
 from ewtp.events.models import OutboxEvent
+from logistics.models import Shipment
 from logistics.services import airport_upsert
-from marketplace.models import Order
+from marketplace.models import Order, OrderStatusChange
 from tests.customs.risk_setup import risk_rule, sampling_policy
 from tests.customs.tariffs import HEADER, import_tariff_text
 from tests.marketplace.flows import Trade, declaration_of, organization, pay, place, product
@@ -133,4 +135,53 @@ def outcome(declaration_id: uuid.UUID) -> dict[str, Any]:
             for e in OutboxEvent.objects.filter(data__id=str(d.pk))
         ),
         "order": Order.objects.get(pk=d.order_id).status if d.order_id else None,
+        **(_downstream(d, d.order_id) if d.order_id else {}),
+    }
+
+
+def _downstream(d: Declaration, order_id: uuid.UUID) -> dict[str, Any]:
+    """What the release's subscribers made of it: the order's moves and events, the shipment,
+    and the goods' export declaration (tracking numbers and MRNs are drawn at random)."""
+    shipment = Shipment.objects.filter(order_id=order_id).first()
+    export = Declaration.objects.filter(
+        regime=Regime.EU_EXPORT, order_reference=d.order_reference
+    ).first()
+    order_events = OutboxEvent.objects.filter(data__id=str(order_id))
+    shipment_events = OutboxEvent.objects.filter(data__order_id=str(order_id)).exclude(
+        type__startswith="customs."
+    )
+    return {
+        "order_changes": [
+            (c.from_status, c.to_status, c.reason.split(" ")[0])
+            for c in OrderStatusChange.objects.filter(order_id=order_id).order_by("id")
+        ],
+        "order_events": sorted(
+            (e.type, sorted((k, str(v)) for k, v in e.data.items())) for e in order_events
+        ),
+        "shipment": None
+        if shipment is None
+        else (
+            shipment.status,
+            str(shipment.weight_kg),
+            shipment.destination_id,
+            shipment.consignee_country,
+            [(c.from_status, c.to_status, c.reason) for c in shipment.status_changes.all()],
+        ),
+        "shipment_events": sorted(e.type for e in shipment_events),
+        "export": None
+        if export is None
+        else (
+            export.status,
+            export.submitter_reference,
+            str(export.total_value),
+            [(x.line_number, x.hs_code, x.quantity, str(x.value)) for x in export.lines.all()],
+            sorted((p.role, p.name, p.country, p.eori) for p in export.parties.all()),
+            [(c.from_status, c.to_status, c.reason_code) for c in export.decisions.order_by("id")],
+            [
+                (e.actor, e.action, e.payload["to_status"])
+                for e in AuditEntry.objects.filter(
+                    object_type="declaration", object_id=str(export.pk)
+                )
+            ],
+        ),
     }
