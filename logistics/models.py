@@ -431,8 +431,12 @@ class Shipment(models.Model):
     in the EU (inbound: no order, marketplace or merchant; see `InboundParcel`)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # A database default too: bulk loads that name no direction (COPY) are outbound goods.
     direction = models.CharField(
-        max_length=8, choices=ShipmentDirection.choices, default=ShipmentDirection.OUTBOUND
+        max_length=8,
+        choices=ShipmentDirection.choices,
+        default=ShipmentDirection.OUTBOUND,
+        db_default=ShipmentDirection.OUTBOUND,
     )
     order_id = models.UUIDField(
         unique=True, null=True, blank=True, help_text="The marketplace order it carries"

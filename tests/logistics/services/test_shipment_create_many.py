@@ -172,8 +172,9 @@ def test_a_tracking_number_another_transaction_commits_meanwhile_is_drawn_again(
         "INSERT INTO logistics_shipment (id, order_id, order_reference, marketplace_id, "
         "merchant_id, consignee_country, destination_id, weight_kg, volume_m3, service_level, "
         "customs_hold, waiting_reason, tracking_number, status, tracking_status, tracking_rank, "
-        "created_at, updated_at) VALUES (%s, %s, 'X', %s, %s, 'CN', 'HGH', 1, 0, 'standard', "
-        "false, '', 'EW000000014BE', 'created', 'info_received', 0, now(), now())",
+        "created_at, updated_at, direction) VALUES (%s, %s, 'X', %s, %s, 'CN', 'HGH', 1, 0, "
+        "'standard', false, '', 'EW000000014BE', 'created', 'info_received', 0, now(), now(), "
+        "'outbound')",
         [str(uuid.uuid4()), str(elsewhere.pk), str(trade.marketplace.pk), str(trade.merchant.pk)],
     )
     draws = iter(["EW000000014BE", "EW000000028BE", "EW000000028BE", "EW000000031BE"])
