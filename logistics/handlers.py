@@ -17,15 +17,16 @@ from typing import Any
 
 from customs import events as customs_events
 from ewtp.core.models import Organization
-from ewtp.events.bus import subscribe, subscribe_many
+from ewtp.events.bus import subscribe_many
 from ewtp.events.models import OutboxEvent
 from logistics.services import (
     ShipmentRequest,
+    filings_naming_parcels,
     inbound_customs_refuse,
     inbound_customs_release,
     shipment_create_many,
-    shipment_customs_block,
-    shipment_customs_unblock,
+    shipments_customs_block,
+    shipments_customs_unblock,
 )
 from marketplace import events as marketplace_events
 
@@ -65,36 +66,50 @@ def on_order_cleared(events: Sequence[OutboxEvent]) -> None:
 
 # Customs holds block loading. The declaration names the order; a shipment exists only once
 # goods were released, so a hold before that (the usual case) finds none and changes nothing.
-# The hold is a block of its own: a release lifts it and never an ICS2 referral.
-@subscribe(customs_events.DECLARATION_HELD)
-def on_declaration_held(event: OutboxEvent) -> None:
-    shipment_customs_block(
-        order_id=uuid.UUID(str(event.data["order_id"])),
-        reason=str(event.data.get("reason_code") or ""),
+# The hold is a block of its own: a release lifts it and never an ICS2 referral. Set-wise: a
+# clearance batch releases or holds up to 200 orders, and one query finds the few shipped.
+@subscribe_many(customs_events.DECLARATION_HELD)
+def on_declarations_held(events: Sequence[OutboxEvent]) -> None:
+    shipments_customs_block(
+        holds=[
+            (uuid.UUID(str(event.data["order_id"])), str(event.data.get("reason_code") or ""))
+            for event in events
+        ]
     )
 
 
-@subscribe(customs_events.DECLARATION_RELEASED)
-def on_declaration_released(event: OutboxEvent) -> None:
-    shipment_customs_unblock(order_id=uuid.UUID(str(event.data["order_id"])))
+@subscribe_many(customs_events.DECLARATION_RELEASED)
+def on_declarations_released(events: Sequence[OutboxEvent]) -> None:
+    shipments_customs_unblock(
+        order_ids=[uuid.UUID(str(event.data["order_id"])) for event in events]
+    )
 
 
 # Brokers' and carriers' H7/H1 filings: the inbound parcels their transport documents name.
-@subscribe(customs_events.IMPORT_DECLARATION_PREFIX + "released")
-def on_import_declaration_released(event: OutboxEvent) -> None:
-    inbound_customs_release(
-        declaration_id=str(event.data["id"]), documents=list(event.data.get("documents") or [])
-    )
+# Set-wise: one query tells which filings of a clearance batch name a parcel of this hub.
+def _documents(event: OutboxEvent) -> list[dict[str, Any]]:
+    return list(event.data.get("documents") or [])
 
 
-def on_import_declaration_refused(event: OutboxEvent) -> None:
-    inbound_customs_refuse(
-        declaration_id=str(event.data["id"]),
-        documents=list(event.data.get("documents") or []),
-        status=str(event.data.get("status") or ""),
-        reason=str(event.data.get("reason_code") or event.data.get("reason") or ""),
-    )
+@subscribe_many(customs_events.IMPORT_DECLARATION_PREFIX + "released")
+def on_import_declarations_released(events: Sequence[OutboxEvent]) -> None:
+    for index in filings_naming_parcels(filings=[_documents(event) for event in events]):
+        event = events[index]
+        inbound_customs_release(declaration_id=str(event.data["id"]), documents=_documents(event))
+
+
+def on_import_declarations_refused(events: Sequence[OutboxEvent]) -> None:
+    for index in filings_naming_parcels(filings=[_documents(event) for event in events]):
+        event = events[index]
+        inbound_customs_refuse(
+            declaration_id=str(event.data["id"]),
+            documents=_documents(event),
+            status=str(event.data.get("status") or ""),
+            reason=str(event.data.get("reason_code") or event.data.get("reason") or ""),
+        )
 
 
 for _status in ("held", "rejected", "cancelled"):
-    subscribe(customs_events.IMPORT_DECLARATION_PREFIX + _status)(on_import_declaration_refused)
+    subscribe_many(customs_events.IMPORT_DECLARATION_PREFIX + _status)(
+        on_import_declarations_refused
+    )

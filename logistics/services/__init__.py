@@ -10,10 +10,13 @@ from logistics.services.air_cargo import (
 )
 from logistics.services.blocks import (
     BlockOutcome,
+    filings_naming_parcels,
     inbound_customs_refuse,
     inbound_customs_release,
     shipment_customs_block,
     shipment_customs_unblock,
+    shipments_customs_block,
+    shipments_customs_unblock,
 )
 from logistics.services.exceptions import (
     shipment_exception_resolve,
@@ -63,6 +66,7 @@ __all__ = [
     "airport_ensure",
     "airport_upsert",
     "airports_load",
+    "filings_naming_parcels",
     "flight_cancel",
     "flight_schedule",
     "fsu_message_ingest",
@@ -87,6 +91,8 @@ __all__ = [
     "shipment_ics2_referral_place",
     "shipment_offload",
     "shipment_route",
+    "shipments_customs_block",
+    "shipments_customs_unblock",
     "shipments_flag_overdue",
     "shipments_flag_stale",
     "shipments_plan",

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -201,6 +201,38 @@ def shipment_customs_unblock(*, order_id: uuid.UUID) -> Shipment | None:
     return shipment
 
 
+def shipments_customs_block(*, holds: Sequence[tuple[uuid.UUID, str]]) -> list[Shipment]:
+    """`shipment_customs_block` for a batch of held orders: one query finds the few that have
+    a shipment (holds come before release, as a rule), and only those are blocked."""
+    shipped = _orders_shipped([order_id for order_id, _ in holds])
+    blocked = (
+        shipment_customs_block(order_id=order_id, reason=reason)
+        for order_id, reason in holds
+        if order_id in shipped
+    )
+    return [shipment for shipment in blocked if shipment is not None]
+
+
+def shipments_customs_unblock(*, order_ids: Sequence[uuid.UUID]) -> list[Shipment]:
+    """`shipment_customs_unblock` for a batch of released orders: one query finds those with a
+    shipment under a customs hold (a release usually comes before the shipment exists)."""
+    held = set(
+        ShipmentBlock.objects.filter(
+            shipment__order_id__in=list(order_ids),
+            kind=BlockKind.CUSTOMS_HOLD,
+            lifted_at__isnull=True,
+        ).values_list("shipment__order_id", flat=True)
+    )
+    lifted = (shipment_customs_unblock(order_id=o) for o in order_ids if o in held)
+    return [shipment for shipment in lifted if shipment is not None]
+
+
+def _orders_shipped(order_ids: Sequence[uuid.UUID]) -> set[uuid.UUID | None]:
+    return set(
+        Shipment.objects.filter(order_id__in=list(order_ids)).values_list("order_id", flat=True)
+    )
+
+
 # --- Customs: a broker's or carrier's H7/H1 filing (inbound)
 
 
@@ -211,6 +243,22 @@ def parcel_references(documents: Iterable[dict[str, Any]]) -> set[str]:
         for d in documents
         if str(d.get("type_code") or "") in TRANSPORT_DOCUMENT_CODES and d.get("reference")
     }
+
+
+def filings_naming_parcels(*, filings: Sequence[list[dict[str, Any]]]) -> list[int]:
+    """Which of these H7/H1 filings (by position) name a manifested inbound parcel, in one
+    query for a clearance batch: most filings name parcels this hub never saw, and those need
+    no lock and no further read."""
+    references = [parcel_references(documents) for documents in filings]
+    wanted = set().union(*references)
+    if not wanted:
+        return []
+    known = set(
+        InboundParcel.objects.filter(parcel_reference__in=wanted).values_list(
+            "parcel_reference", flat=True
+        )
+    )
+    return [index for index, named in enumerate(references) if named & known]
 
 
 def _inbound_named(references: set[str]) -> list[Shipment]:
@@ -289,10 +337,13 @@ __all__ = [
     "BlockOutcome",
     "block_lift",
     "block_place",
+    "filings_naming_parcels",
     "inbound_customs_refuse",
     "inbound_customs_release",
     "parcel_references",
     "publish_block_event",
     "shipment_customs_block",
     "shipment_customs_unblock",
+    "shipments_customs_block",
+    "shipments_customs_unblock",
 ]

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from ewtp.events.models import OutboxEvent
-from logistics.handlers import on_declaration_held, on_declaration_released
+from logistics.handlers import on_declarations_held, on_declarations_released
 from logistics.models import (
     Flight,
     FlightStatus,
@@ -153,8 +153,8 @@ def test_a_customs_hold_unbooks_a_booked_parcel_and_it_is_never_booked_while_hel
     shipments_plan()
     assert Shipment.objects.get(pk=parcel.pk).flight_id == only.pk
 
-    on_declaration_held(
-        OutboxEvent(type="customs.declaration.held", data={"order_id": str(parcel.order_id)})
+    on_declarations_held(
+        [OutboxEvent(type="customs.declaration.held", data={"order_id": str(parcel.order_id)})]
     )
     shipments_plan()
 
@@ -167,8 +167,8 @@ def test_a_customs_hold_unbooks_a_booked_parcel_and_it_is_never_booked_while_hel
     assert only.booked_kg == 0
     assert OutboxEvent.objects.filter(type="logistics.shipment.unbooked").count() == 1
 
-    on_declaration_released(
-        OutboxEvent(type="customs.declaration.released", data={"order_id": str(parcel.order_id)})
+    on_declarations_released(
+        [OutboxEvent(type="customs.declaration.released", data={"order_id": str(parcel.order_id)})]
     )
     shipments_plan()
     assert Shipment.objects.get(pk=parcel.pk).flight_id == only.pk
@@ -190,3 +190,41 @@ def test_asking_for_a_replan_twice_queues_one_run(hub, django_capture_on_commit_
 def test_a_beat_run_with_nothing_ready_leaves_no_row(hub):
     assert routing_run() is None
     assert not RoutingRun.objects.exists()
+
+
+def test_a_batch_of_releases_and_holds_finds_the_shipped_orders_in_one_query(
+    hub, django_assert_num_queries
+):
+    hgh, operator = hub
+    flight(operator, hgh)
+    parcel = waiting_parcel(hgh, weight_kg=Decimal("2.5"))
+    unshipped = [str(uuid.uuid4()) for _ in range(50)]
+
+    # A clearance batch holds 50 orders not yet shipped: one query, nothing changes.
+    with django_assert_num_queries(1):
+        on_declarations_held(
+            [
+                OutboxEvent(type="customs.declaration.held", data={"order_id": order_id})
+                for order_id in unshipped
+            ]
+        )
+    on_declarations_held(
+        [OutboxEvent(type="customs.declaration.held", data={"order_id": str(parcel.order_id)})]
+    )
+    assert Shipment.objects.get(pk=parcel.pk).customs_hold
+
+    # Releasing them all with the shipped one among them lifts that one's hold only.
+    with django_assert_num_queries(1):
+        on_declarations_released(
+            [
+                OutboxEvent(type="customs.declaration.released", data={"order_id": order_id})
+                for order_id in unshipped
+            ]
+        )
+    on_declarations_released(
+        [
+            OutboxEvent(type="customs.declaration.released", data={"order_id": order_id})
+            for order_id in [*unshipped, str(parcel.order_id)]
+        ]
+    )
+    assert not Shipment.objects.get(pk=parcel.pk).customs_hold
