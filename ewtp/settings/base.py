@@ -308,6 +308,10 @@ LOGISTICS_NO_FLIGHT_AFTER_HOURS = env_int("LOGISTICS_NO_FLIGHT_AFTER_HOURS", 24)
 # this month to TRACKING_PARTITIONS_AHEAD months ahead, and months that ended more than
 # TRACKING_RETENTION_MONTHS ago are detached (kept as plain tables to archive), their dedupe
 # keys deleted. See docs/logistics.md, "Tracking events: partitions, retention, ingest".
+# Bags the routing job packs parcels into: the most one may weigh, and its own weight (kg).
+LOGISTICS_BAG_MAX_KG = env_str("LOGISTICS_BAG_MAX_KG", "30")
+LOGISTICS_BAG_TARE_KG = env_str("LOGISTICS_BAG_TARE_KG", "0.3")
+
 TRACKING_PARTITIONS_AHEAD = env_int("TRACKING_PARTITIONS_AHEAD", 3)
 TRACKING_RETENTION_MONTHS = env_int("TRACKING_RETENTION_MONTHS", 24)
 
