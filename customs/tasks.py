@@ -140,3 +140,19 @@ def match_documents(order_id: str) -> str | None:
     """Match an order's CBEC documents (queued on each arrival). A second run changes nothing."""
     match = services.document_match_run(order_id=uuid.UUID(order_id))
     return None if match is None else match.status
+
+
+@shared_task(
+    name="customs.match_documents_many",
+    reject_on_worker_lost=True,
+    **transient_retries(max_retries=8, backoff_max=120),
+    soft_time_limit=120,
+    time_limit=180,
+)
+def match_documents_many(order_ids: list[str]) -> int:
+    """Match the CBEC documents of orders whose declarations were just assessed, each in its
+    own transaction; a second run changes nothing. Returns how many had documents."""
+    return sum(
+        services.document_match_run(order_id=uuid.UUID(order_id)) is not None
+        for order_id in order_ids
+    )

@@ -19,6 +19,7 @@ from django.utils import timezone
 from customs.exchange_rates import EcbReferenceRates, ExchangeRates, ExchangeRateUnknown
 from customs.models import Declaration, DeclarationLine
 from customs.services.audit import SYSTEM, audit_record
+from customs.services.document_match import document_matches_recheck
 from customs.services.tax_quotes import (
     QuoteItem,
     acceptance_date_at,
@@ -178,6 +179,8 @@ def declaration_assess(
     declaration.save()
     if lines_assessed:
         DeclarationLine.objects.bulk_update(lines, ASSESSED_LINE_FIELDS)
+    if declaration.order_id:
+        document_matches_recheck(order_ids=[declaration.order_id])
     audit_record(
         actor=SYSTEM,
         action="declaration.assessed",

@@ -36,7 +36,7 @@ from customs.models import (
     SamplingPolicy,
 )
 from customs.models import Regime as DeclarationRegime
-from customs.selectors import commodity_codes_known
+from customs.selectors import commodity_codes_known, document_mismatches_of
 from customs.services.assessment import (
     ASSESSED_LINE_FIELDS,
     assessment_audit_payload,
@@ -51,6 +51,7 @@ from customs.services.declarations import (
     findings_move,
     route_decide,
 )
+from customs.services.document_match import document_matches_recheck
 from customs.services.risk import (
     facts_build,
     merchants_trusted,
@@ -233,6 +234,7 @@ def _assess_and_route(
         lines=lines,
         trusted=declaration.merchant_id in context.trusted,
         party_entries=context.party_entries,
+        document_mismatches=context.document_mismatches.get(declaration.pk, frozenset()),
     )
     risk = risk_decide(
         declaration=declaration, facts=facts, rules=context.rules, policy=context.policy
@@ -255,6 +257,7 @@ class _BatchContext:
     policy: SamplingPolicy | None
     trusted: set[Any]
     party_entries: set[tuple[str, str]]
+    document_mismatches: dict[uuid.UUID, frozenset[str]]
 
 
 def _context(declarations: Sequence[Declaration], exchange_rates: ExchangeRates) -> _BatchContext:
@@ -275,6 +278,7 @@ def _context(declarations: Sequence[Declaration], exchange_rates: ExchangeRates)
         policy=sampling_policy_current(),
         trusted=merchants_trusted(d.merchant_id for d in declarations),
         party_entries=party_list_entries(wanted),
+        document_mismatches=document_mismatches_of(declaration_ids=[d.pk for d in declarations]),
     )
 
 
@@ -296,6 +300,7 @@ def _write(writes: _Writes, declarations: Sequence[Declaration]) -> None:
     for declaration in declarations:
         writes.final[(declaration.status, declaration.hold_reason_code)].append(declaration.pk)
     if writes.assessed:
+        document_matches_recheck(order_ids=[d.order_id for d in writes.assessed if d.order_id])
         _update_rows(
             "customs_declaration",
             "uuid",

@@ -9,6 +9,7 @@ and a mismatch found then is audited for post-release control."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import asdict, fields
 from decimal import Decimal
 from typing import Any
@@ -125,6 +126,22 @@ def cbec_waybill_receive(
     row.save()
     _queue(order_id)
     return row
+
+
+def document_matches_recheck(*, order_ids: Sequence[uuid.UUID]) -> int:
+    """Once declarations are assessed: match again the orders whose documents had already met,
+    now with customs' own tax for the tolerance check (one query; one job for the lot, after
+    commit). A mismatch it finds after release is audited for post-release control. Returns
+    how many orders are queued."""
+    met = [
+        str(order_id)
+        for order_id in DocumentMatch.objects.filter(order_id__in=list(order_ids))
+        .exclude(status=DocumentMatchStatus.WAITING)
+        .values_list("order_id", flat=True)
+    ]
+    if met:
+        transaction.on_commit(lambda: tasks.match_documents_many.delay(met))
+    return len(met)
 
 
 def _computed_tax(order_id: uuid.UUID, currency: str) -> Decimal | None:

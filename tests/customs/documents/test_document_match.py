@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 
+from customs import tasks
 from customs.buyer_ids import buyer_key
 from customs.models import AuditEntry, Declaration, DocumentMatch, DocumentMatchStatus, RiskRule
 from customs.selectors import document_mismatches_of
@@ -20,6 +21,7 @@ from customs.services import (
     cbec_order_document_receive,
     cbec_payment_document_receive,
     cbec_waybill_receive,
+    declarations_clear_batch,
     document_match_run,
 )
 from customs.three_documents import OrderDocument, PaymentDocument
@@ -189,7 +191,8 @@ def test_a_paid_order_sends_its_order_and_payment_and_matches_the_waybill(trade:
     assert (match.status, match.codes) == (DocumentMatchStatus.MATCHED, [])
 
 
-def test_a_mismatch_routes_the_declaration_to_an_officer(trade: Trade):
+@pytest.mark.parametrize("path", ["single", "batch"])
+def test_a_mismatch_routes_the_declaration_to_an_officer(trade: Trade, path: str):
     # Migration 0009 seeds the rule; a transactional test run before this one flushes it.
     RiskRule.objects.get_or_create(
         name="Three-document anomaly", defaults={"lane": "yellow", "document_mismatch": True}
@@ -207,7 +210,11 @@ def test_a_mismatch_routes_the_declaration_to_an_officer(trade: Trade):
     assert document_mismatches_of(declaration_ids=[declaration.pk]) == {
         declaration.pk: frozenset({"CONSIGNEE_MISMATCH"})
     }
-    cleared = clear(order)
+    if path == "single":
+        cleared = clear(order)
+    else:
+        declarations_clear_batch(declaration_ids=[declaration.pk])
+        cleared = Declaration.objects.get(pk=declaration.pk)
 
     assert cleared.lane == "yellow"
     assert cleared.status == "risk_assessed"
@@ -255,3 +262,45 @@ def test_the_tax_check_compares_with_customs_assessment_within_the_tolerance(
     assert match.codes == codes
     assert match.computed_tax is not None
     assert match.computed_tax > order.taxes
+
+
+def test_documents_that_met_before_assessment_are_matched_again_with_customs_tax(
+    trade: Trade, monkeypatch, django_capture_on_commit_callbacks
+):
+    import_tariff_text(f"{HEADER}\nCN,180690,Chocolate preparations,8,13,,yes\n")
+    order = pay(trade, place(trade))
+    cbec_waybill_receive(
+        carrier=trade.carrier, order_id=order.pk, waybill_number="784-6", consignee_name="Li Wei"
+    )
+    before = document_match_run(order_id=order.pk)
+    assert before is not None
+    assert (before.status, before.computed_tax) == (DocumentMatchStatus.MATCHED, None)
+    # Customs' VAT changed after the order was placed: its tax is now well above the order's.
+    import_tariff_text(f"{HEADER}\nCN,180690,Chocolate preparations,8,30,,yes\n")
+    queued: list[list[str]] = []
+    monkeypatch.setattr(tasks.match_documents_many, "delay", queued.append)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        declarations_clear_batch(declaration_ids=[declaration_of(order).pk])
+
+    assert queued == [[str(order.pk)]]
+    tasks.match_documents_many.run(queued[0])
+    after = DocumentMatch.objects.get(order_id=order.pk)
+    assert after.codes == ["TAX_OUT_OF_TOLERANCE"]
+    assert after.computed_tax is not None
+    assert after.computed_tax > order.taxes
+    entry = AuditEntry.objects.filter(object_type="document_match").latest("sequence")
+    assert entry.action == "documents.mismatched_after_release"
+
+
+def test_an_assessment_queues_no_match_for_orders_whose_documents_have_not_met(
+    trade: Trade, monkeypatch, django_capture_on_commit_callbacks
+):
+    order = pay(trade, place(trade))  # no waybill: the match is still waiting
+    queued: list[list[str]] = []
+    monkeypatch.setattr(tasks.match_documents_many, "delay", queued.append)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        clear(order)
+
+    assert queued == []
