@@ -537,7 +537,7 @@ def _tax_quotes(ctx: BenchContext, total: int, listings: list[_Listing]) -> dict
 
 def run(ctx: BenchContext) -> BenchResult:
     sizes = _sizes(ctx.full)
-    result = BenchResult(title="Clearance at volume (issue Customs)", params=dict(sizes))
+    result = BenchResult(title="Clearance at volume (issue 4)", params=dict(sizes))
     result.params |= {"workers": f"1 prefork -c {WORKER_CONCURRENCY}", "clients": CLIENTS}
     _use_own_broker()
     marketplace, provider, broker, listings = _setup()
