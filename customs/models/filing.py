@@ -55,6 +55,8 @@ class DeclarationDocument(models.Model):
 
     class Meta:
         ordering = ["declaration", "position"]
+        # Logistics finds the released filings naming a parcel manifested late by reference.
+        indexes = [models.Index(fields=["reference"], name="declaration_document_reference")]
         constraints = [
             models.UniqueConstraint(
                 fields=["declaration", "position"], name="declaration_document_position"
