@@ -687,17 +687,7 @@ class ManifestListCreateApi(PartnerApi):
 
 
 # The CSV's columns: the JSON parcel's fields; hs_codes separated by spaces or semicolons.
-CSV_COLUMNS = (
-    "parcel_reference",
-    "consignee_country",
-    "weight_kg",
-    "length_cm",
-    "width_cm",
-    "height_cm",
-    "declared_value",
-    "currency",
-    "hs_codes",
-)
+CSV_COLUMNS = manifests.PARCEL_FIELDS
 CSV_REQUIRED = frozenset(
     {"parcel_reference", "consignee_country", "weight_kg", "declared_value", "currency"}
 )

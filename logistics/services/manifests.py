@@ -25,10 +25,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from customs import selectors as customs_selectors
+from customs.taxes import member_states
 from ewtp.core.errors import Conflict, DomainError
 from ewtp.core.models import Organization
 from ewtp.events.bus import publish
-from logistics import awb, tracking_numbers
+from logistics import awb
 from logistics.events import MANIFEST_RECORDED, manifest_event_data
 from logistics.models import (
     HUB_IATA,
@@ -46,6 +47,7 @@ from logistics.models import (
     WaitingReason,
 )
 from logistics.services.blocks import TRANSPORT_DOCUMENT_CODES, inbound_customs_release
+from logistics.services.shipments import tracking_numbers_free
 
 MAX_MANIFEST_PARCELS = 1000
 
@@ -79,51 +81,17 @@ PARCEL_CODES = (
     HS_CODE_INVALID,
 )
 
-# The 27 member states (TEU Art. 52) by ISO 3166-1 code; Greece is GR here, not VAT's EL.
-EU_MEMBER_STATES = frozenset(
-    [
-        "AT",
-        "BE",
-        "BG",
-        "CY",
-        "CZ",
-        "DE",
-        "DK",
-        "EE",
-        "ES",
-        "FI",
-        "FR",
-        "GR",
-        "HR",
-        "HU",
-        "IE",
-        "IT",
-        "LT",
-        "LU",
-        "LV",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SE",
-        "SI",
-        "SK",
-    ]
-)
-
-PARCEL_FIELDS = frozenset(
-    {
-        "parcel_reference",
-        "consignee_country",
-        "weight_kg",
-        "length_cm",
-        "width_cm",
-        "height_cm",
-        "declared_value",
-        "currency",
-        "hs_codes",
-    }
+# A parcel's fields, in the order the CSV form documents its columns.
+PARCEL_FIELDS = (
+    "parcel_reference",
+    "consignee_country",
+    "weight_kg",
+    "length_cm",
+    "width_cm",
+    "height_cm",
+    "declared_value",
+    "currency",
+    "hs_codes",
 )
 _REFERENCE = re.compile(r"^[A-Z0-9]{1,35}$")
 # IATA designator (two letters, or a letter and a digit either way), 1-4 digits, a suffix.
@@ -210,7 +178,7 @@ def _parse_parcel(item: Any, index: int, line: int) -> _Parcel:
     """One parcel as a partner sent it, checked field by field in document order."""
     if not isinstance(item, dict):
         raise _Refused(PARCEL_NOT_AN_OBJECT, "", "Each parcel is an object.")
-    unknown = sorted(set(item) - PARCEL_FIELDS)
+    unknown = sorted(set(item) - set(PARCEL_FIELDS))
     if unknown:
         raise _Refused(FIELD_UNKNOWN, str(unknown[0]), "Unknown field.")
     reference = _text(item, "parcel_reference").replace(" ", "")
@@ -225,7 +193,7 @@ def _parse_parcel(item: Any, index: int, line: int) -> _Parcel:
         raise _Refused(
             CONSIGNEE_COUNTRY_INVALID, "consignee_country", "An ISO 3166-1 alpha-2 country code."
         )
-    if country not in EU_MEMBER_STATES:
+    if country not in member_states():  # the EU's 27, from customs' reference data
         raise _Refused(
             CONSIGNEE_NOT_IN_EU,
             "consignee_country",
@@ -369,20 +337,6 @@ def _manifest_lock(
             field="flight_number",
         )
     return manifest
-
-
-def _tracking_numbers(count: int) -> list[str]:
-    """`count` fresh S10 numbers of the hub, none already issued."""
-    drawn: set[str] = set()
-    while len(drawn) < count:
-        wanted = {tracking_numbers.generate() for _ in range(count - len(drawn))}
-        taken = set(
-            Shipment.objects.filter(tracking_number__in=wanted).values_list(
-                "tracking_number", flat=True
-            )
-        )
-        drawn |= wanted - taken
-    return sorted(drawn)
 
 
 @transaction.atomic
@@ -534,7 +488,7 @@ def _create(
     if not parcels:
         return {}
     now = timezone.now()
-    numbers = _tracking_numbers(len(parcels))
+    numbers = tracking_numbers_free(len(parcels))
     shipments = [
         Shipment(
             direction=ShipmentDirection.INBOUND,

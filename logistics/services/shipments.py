@@ -114,7 +114,7 @@ class ShipmentRequest:
     weight_kg: Decimal
 
 
-def _tracking_numbers_new(count: int) -> list[str]:
+def tracking_numbers_free(count: int) -> list[str]:
     """`count` distinct tracking numbers no shipment has, drawn together and checked with one
     query per draw."""
     numbers: list[str] = []
@@ -155,7 +155,7 @@ def _shipments_insert(
     got its shipment meanwhile is a conflict."""
     now = timezone.now()
     for _ in range(TRACKING_NUMBER_ATTEMPTS):
-        numbers = _tracking_numbers_new(len(requests))
+        numbers = tracking_numbers_free(len(requests))
         shipments = [
             Shipment(
                 order_id=request.order_id,
