@@ -59,34 +59,10 @@ def audit_record(
     commit together or not at all. A transaction-level advisory lock makes the chain linear:
     the next writer waits until this transaction ends, then links to the entry it wrote.
     Inside `audit_deferred`, the entry is gathered for the caller to append (None here)."""
-    gathered = _collecting.get()
-    if gathered is not None:
-        gathered.append(AuditDraft(actor, action, object_type, object_id, dict(payload or {})))
-        return None
-    transaction_lock(AUDIT_CHAIN, 0)
-    head = AuditEntry.objects.order_by("-sequence").values_list("sequence", "hash").first()
-    sequence, prev_hash = (1, GENESIS_HASH) if head is None else (head[0] + 1, head[1])
-    link = ChainLink(
-        sequence=sequence,
-        occurred_at=timezone.now(),
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        payload=json_safe(dict(payload or {})),
-        prev_hash=prev_hash,
+    entries = audit_record_many(
+        drafts=[AuditDraft(actor, action, object_type, object_id, dict(payload or {}))]
     )
-    return AuditEntry.objects.create(
-        sequence=link.sequence,
-        occurred_at=link.occurred_at,
-        actor=link.actor,
-        action=link.action,
-        object_type=link.object_type,
-        object_id=link.object_id,
-        payload=link.payload,
-        prev_hash=link.prev_hash,
-        hash=link.digest(),
-    )
+    return entries[0] if entries else None
 
 
 @dataclass(frozen=True, slots=True)
