@@ -10,8 +10,7 @@ from decimal import Decimal
 from customs import events as customs_events
 from customs.services import (
     DeclarationLineRequest,
-    cbec_order_document_receive,
-    cbec_payment_document_receive,
+    cbec_paid_order_receive,
     declaration_submit,
     declaration_tax_cancel,
     export_declarations_file,
@@ -52,13 +51,15 @@ def on_order_paid(event: OutboxEvent) -> None:
     if order["destination_country"] == "CN":
         # GACC 2018 No. 194: the platform's order and the payment are two of the three
         # documents a CBEC import is matched on; the carrier's waybill is the third.
-        documents = order_documents(order_id=uuid.UUID(str(order["id"])))
+        order_id = uuid.UUID(str(order["id"]))
+        documents = order_documents(order_id=order_id)
         if documents is not None:
-            order_id = uuid.UUID(str(order["id"]))
-            cbec_order_document_receive(
-                order_id=order_id, order_reference=str(order["reference"]), order=documents[0]
+            cbec_paid_order_receive(
+                order_id=order_id,
+                order_reference=str(order["reference"]),
+                order=documents[0],
+                payment=documents[1],
             )
-            cbec_payment_document_receive(order_id=order_id, payment=documents[1])
 
 
 @subscribe_many(customs_events.DECLARATION_RELEASED)

@@ -38,6 +38,7 @@ from customs.services.declarations import (
 )
 from customs.services.document_match import (
     cbec_order_document_receive,
+    cbec_paid_order_receive,
     cbec_payment_document_receive,
     cbec_waybill_receive,
     document_match_run,
@@ -113,6 +114,7 @@ __all__ = [
     "audit_record",
     "audit_record_many",
     "cbec_order_document_receive",
+    "cbec_paid_order_receive",
     "cbec_payment_document_receive",
     "cbec_waybill_receive",
     "commodity_codes_load",

@@ -70,18 +70,22 @@ def _queue(order_id: uuid.UUID) -> None:
     transaction.on_commit(lambda: tasks.match_documents.delay(key))
 
 
+def _keep(row: DocumentMatch, **documents: Any) -> DocumentMatch:
+    """Store what arrived on the locked row and queue the match after commit."""
+    for name, value in documents.items():
+        setattr(row, name, value)
+    row.received_at = timezone.now()
+    row.save()
+    _queue(row.order_id)
+    return row
+
+
 @transaction.atomic
 def cbec_order_document_receive(
     *, order_id: uuid.UUID, order_reference: str, order: OrderDocument
 ) -> DocumentMatch:
     """Keep the platform's order document of a CBEC order and queue the match."""
-    row = _row(order_id)
-    row.order_reference = order_reference
-    row.order_document = _stored(order)
-    row.received_at = timezone.now()
-    row.save()
-    _queue(order_id)
-    return row
+    return _keep(_row(order_id), order_reference=order_reference, order_document=_stored(order))
 
 
 @transaction.atomic
@@ -89,12 +93,21 @@ def cbec_payment_document_receive(
     *, order_id: uuid.UUID, payment: PaymentDocument
 ) -> DocumentMatch:
     """Keep the payment company's payment document of a CBEC order and queue the match."""
-    row = _row(order_id)
-    row.payment_document = _stored(payment)
-    row.received_at = timezone.now()
-    row.save()
-    _queue(order_id)
-    return row
+    return _keep(_row(order_id), payment_document=_stored(payment))
+
+
+@transaction.atomic
+def cbec_paid_order_receive(
+    *, order_id: uuid.UUID, order_reference: str, order: OrderDocument, payment: PaymentDocument
+) -> DocumentMatch:
+    """The order and payment documents together, as the platform hands them over when the
+    order is paid: one write and one match job, not two."""
+    return _keep(
+        _row(order_id),
+        order_reference=order_reference,
+        order_document=_stored(order),
+        payment_document=_stored(payment),
+    )
 
 
 @transaction.atomic
@@ -116,16 +129,13 @@ def cbec_waybill_receive(
     row = _row(order_id)
     if row.carrier_id not in (None, carrier.pk):
         raise NotFound("No CBEC order with this id for your waybill.", code="unknown_order")
-    row.carrier = carrier
-    row.waybill_number = waybill_number
-    row.waybill_document = _stored(WaybillDocument(consignee_name=consignee_name)) | {
-        "consignee_address": consignee_address,
-        "consignee_country": consignee_country,
-    }
-    row.received_at = timezone.now()
-    row.save()
-    _queue(order_id)
-    return row
+    return _keep(
+        row,
+        carrier=carrier,
+        waybill_number=waybill_number,
+        waybill_document=_stored(WaybillDocument(consignee_name=consignee_name))
+        | {"consignee_address": consignee_address, "consignee_country": consignee_country},
+    )
 
 
 def document_matches_recheck(*, order_ids: Sequence[uuid.UUID]) -> int:
