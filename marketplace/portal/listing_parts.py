@@ -5,8 +5,10 @@ listing page with the error next to the input it names, and nothing is written."
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -37,28 +39,45 @@ def _saved(request: HttpRequest, product: Product, message: str) -> HttpResponse
     return redirect("portal:listing-edit", product_id=product.pk)
 
 
+def _submit(
+    request: HttpRequest,
+    product: Product,
+    form: forms.Form,
+    *,
+    bound_as: str,
+    write: Callable[[dict[str, Any]], str],
+) -> HttpResponse:
+    """A part's form: valid, `write` calls its service and says what was done; refused (by
+    the form or the service), the listing's page comes back with the form and its errors."""
+    if form.is_valid():
+        try:
+            done = write(form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            return _saved(request, product, done)
+    return _refused(request, product, **{bound_as: form})
+
+
 @merchant_required
 @require_POST
 def listing_variant_add(
     request: HttpRequest, product_id: uuid.UUID, *, merchant: Organization
 ) -> HttpResponse:
     product = listing_or_404(merchant, product_id)
+
+    def write(data: dict[str, Any]) -> str:
+        services.product_variant_create(
+            product=product,
+            sku=data["sku"],
+            attributes=data["attributes"],
+            unit_price=data["unit_price"],
+            stock=data["stock"],
+        )
+        return f"Variant {data['sku']} added."
+
     form = VariantForm(request.POST, prefix="variant")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.product_variant_create(
-                product=product,
-                sku=data["sku"],
-                attributes=data["attributes"],
-                unit_price=data["unit_price"],
-                stock=data["stock"],
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            return _saved(request, product, f"Variant {data['sku']} added.")
-    return _refused(request, product, variant_form=form)
+    return _submit(request, product, form, bound_as="variant_form", write=write)
 
 
 @merchant_required
@@ -71,19 +90,16 @@ def listing_variant_change(
         variant = marketplace.variant_get(product=product, variant_id=variant_id)
     except NotFound:
         raise Http404("No such variant.") from None
-    form = variant_change_form(variant, request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
+
+    def write(data: dict[str, Any]) -> str:
         wanted = {name: data[name] for name in ("attributes", "unit_price", "stock")}
         changes = {name: v for name, v in wanted.items() if v != getattr(variant, name)}
-        try:
-            if changes:
-                services.product_variant_update(variant=variant, changes=changes)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            return _saved(request, product, f"Variant {variant.sku} saved.")
-    return _refused(request, product, **{f"variant-{variant.pk}": form})
+        if changes:
+            services.product_variant_update(variant=variant, changes=changes)
+        return f"Variant {variant.sku} saved."
+
+    form = variant_change_form(variant, request.POST)
+    return _submit(request, product, form, bound_as=f"variant-{variant.pk}", write=write)
 
 
 @merchant_required
@@ -118,21 +134,18 @@ def listing_certificate_add(
     request: HttpRequest, product_id: uuid.UUID, *, merchant: Organization
 ) -> HttpResponse:
     product = listing_or_404(merchant, product_id)
+
+    def write(data: dict[str, Any]) -> str:
+        services.product_certificate_add(
+            product=product,
+            kind=data["kind"],
+            number=data["number"],
+            issuer=data["issuer"],
+            valid_from=data["valid_from"],
+            valid_until=data["valid_until"],
+            required=data["required"],
+        )
+        return f"Certificate {data['number']} recorded."
+
     form = CertificateForm(request.POST, prefix="certificate")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.product_certificate_add(
-                product=product,
-                kind=data["kind"],
-                number=data["number"],
-                issuer=data["issuer"],
-                valid_from=data["valid_from"],
-                valid_until=data["valid_until"],
-                required=data["required"],
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            return _saved(request, product, f"Certificate {data['number']} recorded.")
-    return _refused(request, product, certificate_form=form)
+    return _submit(request, product, form, bound_as="certificate_form", write=write)
